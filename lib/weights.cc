@@ -1,6 +1,9 @@
 #include "lib/weights.h"
 
 #include <cmath>
+#include <string>
+
+#include <xxhash.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -65,6 +68,16 @@ std::string FormatWeight(uint32_t ppb) {
   std::string digits = absl::StrFormat("%07u", frac);
   while (!digits.empty() && digits.back() == '0') digits.pop_back();
   return absl::StrCat(whole, ".", digits, "%");
+}
+
+uint32_t StickyPoint(uint64_t seed, absl::string_view key) {
+  return RoutingPoint(XXH3_64bits_withSeed(key.data(), key.size(), seed));
+}
+
+uint64_t DefaultRoutingSeed(absl::string_view function_name,
+                            absl::string_view alias_name) {
+  const std::string name = absl::StrCat(function_name, ":", alias_name);
+  return XXH3_64bits(name.data(), name.size());
 }
 
 }  // namespace aliasroute

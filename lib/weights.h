@@ -63,6 +63,18 @@ inline uint32_t RoutingPoint(uint64_t hash) {
       (static_cast<unsigned __int128>(hash) * kWeightScale) >> 64);
 }
 
+// The routing point of a sticky key for an alias whose seed is `seed`:
+// RoutingPoint(XXH3_64bits_withSeed(key, seed)). This is the definition every
+// router, binding and tool must agree on (golden vectors in tests/ pin it).
+// Any key is valid, including the empty one. Cost: one XXH3 of the key.
+uint32_t StickyPoint(uint64_t seed, absl::string_view key);
+
+// The routing seed the registry gives a new alias: XXH3_64bits (seed 0) of
+// "FUNCTION:ALIAS". Distinct aliases get unrelated seeds, so a key that is in
+// the canary cohort of one alias is not thereby in another's.
+uint64_t DefaultRoutingSeed(absl::string_view function_name,
+                            absl::string_view alias_name);
+
 }  // namespace aliasroute
 
 #endif  // ALIASROUTE_LIB_WEIGHTS_H_

@@ -115,3 +115,20 @@ TEST(RoutingPoint, MapsTheHashRangeOntoTheWeightScale) {
 
 }  // namespace
 }  // namespace aliasroute
+
+namespace aliasroute {
+namespace {
+
+TEST(StickyPoint, IsPinnedToXxh3WithTheAliasSeed) {
+  // Pinned values: changing the hash or the mapping would reroute every
+  // sticky key in every deployment, so it must show up here.
+  EXPECT_EQ(StickyPoint(0, ""), RoutingPoint(0x2D06800538D394C2ull));
+  EXPECT_NE(StickyPoint(1, "user-1"), StickyPoint(2, "user-1"));
+  EXPECT_EQ(StickyPoint(42, "user-1"), StickyPoint(42, "user-1"));
+  EXPECT_NE(DefaultRoutingSeed("checkout", "live"),
+            DefaultRoutingSeed("checkout", "beta"));
+  EXPECT_NE(DefaultRoutingSeed("a:b", "c"), 0u);
+}
+
+}  // namespace
+}  // namespace aliasroute
