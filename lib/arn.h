@@ -24,6 +24,7 @@
 #ifndef ALIASROUTE_LIB_ARN_H_
 #define ALIASROUTE_LIB_ARN_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/status.h"
@@ -49,6 +50,7 @@ enum class QualifierKind {
 
 // A parsed function reference. Every view points into the string that was
 // parsed (or the message it was read from) and is valid as long as that is.
+// A plain value: thread-compatible (concurrent reads are safe).
 // Intentionally copyable.
 struct FunctionRef {
   v1::ArnForm form = v1::ARN_FORM_UNSPECIFIED;
@@ -61,12 +63,34 @@ struct FunctionRef {
   QualifierKind qualifier_kind() const;
 };
 
-// Parses any of the three forms. On failure returns kInvalidArgument whose
-// message names the part and the rule, e.g. `account id must be 12 digits,
-// got 11 ("12345678901")` or `function name must be at most 64 characters,
-// got 65`. Whitespace, control characters, NULs and non-ASCII bytes are never
-// accepted anywhere. The service must be "lambda" and the resource type
-// "function".
+// Parses any of the three forms. Which form is decided by the number of
+// ':'-separated parts: 1-2 is NAME[:QUALIFIER] (so "arn" and "arn:live" are
+// names), 3-4 is ACCOUNT:function:NAME[:QUALIFIER], and an input whose first
+// part is "arn" with 3 or more parts must be the full ARN (7 or 8 parts).
+//
+// Rules (Lambda API reference, FunctionName parameter and the Alias shape):
+//   whole input    1-140 bytes (kMaxFunctionRefLength), counting any
+//                  ":QUALIFIER"; no leading or trailing whitespace
+//   partition      aws[a-zA-Z-]*, non-empty (aws, aws-cn, aws-us-gov, ...)
+//   service        exactly "lambda"
+//   region         (eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d
+//   account id     exactly 12 digits
+//   resource type  exactly "function"
+//   function name  1-64 of [a-zA-Z0-9-_]
+//   qualifier      see ValidateQualifier; "name:" (empty qualifier) is an
+//                  error, not an unqualified reference
+// Everything is case-sensitive. Whitespace, control characters, NULs and
+// non-ASCII bytes are never accepted anywhere.
+//
+// On failure returns kInvalidArgument whose message names the part, the rule
+// and the offending value (escaped, and cut after 64 bytes), e.g.
+// `account id must be 12 digits, got 11 ("12345678901")`,
+// `function name must be at most 64 characters, got 65`,
+// `alias name "123" must not be all digits`,
+// `expected "lambda" as the service, got "s3"`.
+//
+// Cost: one pass over the input plus one per part; no heap allocation for a
+// valid input (the result holds views into `text`).
 [[nodiscard]] absl::StatusOr<FunctionRef> ParseFunctionRef(
     absl::string_view text);
 
@@ -82,27 +106,33 @@ std::string FunctionArn(absl::string_view partition, absl::string_view region,
                         absl::string_view function_name,
                         absl::string_view qualifier = {});
 
-// Conversion to and from the message. FunctionRefFromProto validates like
-// ParseFunctionRef (the form's required parts are set, others empty) and
-// returns views into `arn`.
+// Conversion to and from the message. FunctionRefToProto copies the parts
+// (no validation). FunctionRefFromProto validates like ParseFunctionRef: the
+// form is NAME, PARTIAL or FULL, the form's parts are valid, the parts the
+// form does not have are empty, and the formatted text is at most 140 bytes;
+// otherwise kInvalidArgument naming the field. The result holds views into
+// `arn` and is valid while `arn` is alive and unmodified.
 v1::Arn FunctionRefToProto(const FunctionRef& ref);
 [[nodiscard]] absl::StatusOr<FunctionRef> FunctionRefFromProto(
     const v1::Arn& arn);
 
 // Rules for the parts, each returning OK or kInvalidArgument naming the rule
-// and the offending value.
+// and the offending value. None allocates on success.
 // 1-64 of [a-zA-Z0-9-_].
-absl::Status ValidateFunctionName(absl::string_view name);
+[[nodiscard]] absl::Status ValidateFunctionName(absl::string_view name);
 // 1-128 of [a-zA-Z0-9-_], not all digits (AWS's Alias pattern
 // (?!^[0-9]+$)([a-zA-Z0-9-_]+)).
-absl::Status ValidateAliasName(absl::string_view name);
-// A published version number: 1-20 digits, no leading zero, value >= 1 and
+[[nodiscard]] absl::Status ValidateAliasName(absl::string_view name);
+// A published version number: 1-19 digits, no leading zero, value >= 1 and
 // < 2^63.
-absl::Status ValidateVersionNumber(absl::string_view version);
-// "$LATEST", a version number or an alias name; empty is not valid here.
-absl::Status ValidateQualifier(absl::string_view qualifier);
-// Kind of a valid qualifier (kNone for empty). REQUIRES: ValidateQualifier
-// passed, or `qualifier` is empty.
+[[nodiscard]] absl::Status ValidateVersionNumber(absl::string_view version);
+// At most 128 bytes and one of: "$LATEST" (exactly; "$LATEST.PUBLISHED" is
+// rejected as unsupported), a version number (all digits: ValidateVersionNumber)
+// or an alias name (ValidateAliasName). Empty is not valid here.
+[[nodiscard]] absl::Status ValidateQualifier(absl::string_view qualifier);
+// Kind of a valid qualifier (kNone for empty): "$LATEST" is kLatest, all
+// digits kVersion, anything else kAlias. Never fails. REQUIRES:
+// ValidateQualifier passed, or `qualifier` is empty.
 QualifierKind ClassifyQualifier(absl::string_view qualifier);
 
 }  // namespace aliasroute
