@@ -86,6 +86,7 @@ typedef struct {
  * lands between their evaluations (e.g. while the upstream answers). */
 typedef struct {
   uint64_t generation;
+  u_char version[ALIASROUTE_VERSION_BUFSIZE]; /* $aliasroute_version's bytes */
 } ngx_http_aliasroute_ctx_t;
 
 typedef struct {
@@ -305,8 +306,12 @@ static ngx_int_t ngx_http_aliasroute_version_variable(
       ngx_http_complex_value(r, alcf->key, &key) != NGX_OK) {
     return NGX_ERROR;
   }
-  buf = ngx_pnalloc(r->pool, ALIASROUTE_VERSION_BUFSIZE);
-  if (buf == NULL) return NGX_ERROR;
+  /* One pool allocation per request holds the version and its generation.
+   * A second evaluation (the value is normally cached) writes a fresh
+   * buffer, so an earlier value is never changed under its user. */
+  ctx = ngx_palloc(r->pool, sizeof(ngx_http_aliasroute_ctx_t));
+  if (ctx == NULL) return NGX_ERROR;
+  buf = ctx->version;
   st = aliasroute_route(amcf->router, &alcf->handle, (const char*)key.data,
                         key.len, (char*)buf, ALIASROUTE_VERSION_BUFSIZE, &len);
   if (st != ALIASROUTE_OK) {
@@ -316,13 +321,8 @@ static ngx_int_t ngx_http_aliasroute_version_variable(
     v->not_found = 1;
     return NGX_OK;
   }
-  ctx = ngx_http_get_module_ctx(r, ngx_http_aliasroute_module);
-  if (ctx == NULL) {
-    ctx = ngx_palloc(r->pool, sizeof(ngx_http_aliasroute_ctx_t));
-    if (ctx == NULL) return NGX_ERROR;
-    ngx_http_set_ctx(r, ctx, ngx_http_aliasroute_module);
-  }
   ctx->generation = amcf->generation;
+  ngx_http_set_ctx(r, ctx, ngx_http_aliasroute_module);
   v->data = buf;
   v->len = len;
   v->valid = 1;
