@@ -15,6 +15,8 @@ PACKAGES=(
   python3 python3-dev pybind11-dev python3-pytest python3-protobuf
   # clang + libFuzzer / sanitizer runtimes for the fuzz targets.
   clang libclang-rt-14-dev
+  # The C API's pkg-config test, and the nginx module with its load test.
+  pkg-config nginx nginx-dev wrk
 )
 
 missing=()
