@@ -28,6 +28,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -133,6 +134,15 @@ struct StateData {
   FunctionIndex functions;
   uint64_t revision_counter = 0;
   uint64_t generation = 0;
+  // Every revision id present in the snapshot this state was restored from
+  // (null for a registry that was never restored). A snapshot's
+  // revision_counter cannot prove which ids it already issued: a stale or
+  // edited counter would reissue an id that is still in use, and a stale id
+  // would then pass a RevisionId precondition or make PublishVersion think
+  // nothing changed. IdGen skips these ids, which is deterministic, so replay
+  // still gives identical snapshots. Ids issued after the restore have fresh
+  // counters and cannot collide with each other.
+  std::shared_ptr<const absl::flat_hash_set<std::string>> restored_ids;
 };
 
 std::string Quote(absl::string_view value) {
@@ -148,7 +158,14 @@ std::string Quote(absl::string_view value) {
 struct IdGen {
   uint64_t seed;
   uint64_t counter;
-  std::string Next() { return MakeRevisionId(seed, counter++); }
+  const absl::flat_hash_set<std::string>* taken = nullptr;  // May be null.
+  std::string Next() {
+    std::string id = MakeRevisionId(seed, counter++);
+    while (taken != nullptr && taken->contains(id)) {
+      id = MakeRevisionId(seed, counter++);
+    }
+    return id;
+  }
 };
 
 // A function name argument, resolved against the registry's location.
@@ -388,6 +405,7 @@ StateData WithFunction(const StateData& cur, const std::string& name,
   next.functions.Set(name, std::move(f));
   next.revision_counter = counter;
   next.generation = cur.generation + 1;
+  next.restored_ids = cur.restored_ids;
   return next;
 }
 
@@ -434,6 +452,16 @@ StateData StateFromSnapshot(const v1::RegistrySnapshot& snapshot) {
   d.functions = FunctionIndex::Of(std::move(functions));
   d.revision_counter = snapshot.revision_counter();
   d.generation = snapshot.generation();
+  auto ids = std::make_shared<absl::flat_hash_set<std::string>>();
+  for (const v1::Function& f : snapshot.functions()) {
+    ids->insert(f.latest().revision_id());
+    if (!f.published_latest_revision_id().empty()) {
+      ids->insert(f.published_latest_revision_id());
+    }
+    for (const v1::FunctionVersion& v : f.versions()) ids->insert(v.revision_id());
+    for (const v1::Alias& a : f.aliases()) ids->insert(a.revision_id());
+  }
+  d.restored_ids = std::move(ids);
   return d;
 }
 
@@ -509,7 +537,8 @@ absl::StatusOr<v1::Function> Registry::CreateFunction(
         "registry already has ", d.functions.size(),
         " functions, the limit max_functions = ", d.options.max_functions));
   }
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   v1::Function f;
   f.set_name(r->name);
   *f.mutable_latest()->mutable_configuration() = request.configuration;
@@ -557,7 +586,8 @@ absl::StatusOr<v1::FunctionVersion> Registry::UpdateFunctionCode(
   s = ValidateConfiguration(config, "configuration");
   if (!s.ok()) return s;
   v1::Function f = **old;
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   bool changed = false;
   // An update that changes nothing leaves $LATEST (and its revision id) alone.
   if (!SameMessage(config, f.latest().configuration())) {
@@ -622,7 +652,8 @@ absl::StatusOr<v1::FunctionVersion> Registry::UpdateFunctionConfiguration(
     return LatestView(**old);
   }
   v1::Function f = **old;
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   *f.mutable_latest()->mutable_configuration() = std::move(config);
   f.mutable_latest()->set_revision_id(gen.Next());
   SetLastModified(f.mutable_latest(), *now);
@@ -742,7 +773,8 @@ absl::StatusOr<v1::FunctionVersion> Registry::PublishVersion(
   absl::Status s = CheckRevision(request.revision_id, latest.revision_id());
   if (!s.ok()) return s;
   v1::Function f = **old;
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   bool created_new = false;
   absl::StatusOr<v1::FunctionVersion> v =
       PublishInto(f, gen, d.options, request.description, *now, &created_new);
@@ -824,7 +856,8 @@ absl::StatusOr<v1::Alias> Registry::CreateAlias(
         " aliases, the limit max_aliases_per_function = ",
         d.options.max_aliases_per_function));
   }
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   v1::Alias alias;
   alias.set_name(request.name);
   alias.set_function_version(request.function_version);
@@ -894,7 +927,8 @@ absl::StatusOr<v1::Alias> Registry::UpdateAlias(
       SameMessage(config, prev.routing_config())) {
     return prev;  // Nothing changes: same revision id.
   }
-  IdGen gen{d.options.revision_seed, d.revision_counter};
+  IdGen gen{d.options.revision_seed, d.revision_counter,
+            d.restored_ids.get()};
   v1::Function next = f;
   v1::Alias* alias = next.mutable_aliases(index);
   alias->set_function_version(primary);

@@ -1014,6 +1014,53 @@ TEST_F(RegistryTest, RestoreRoundTrip) {
   EXPECT_EQ(Publish("f", "after-restore"), "4");
 }
 
+// A snapshot whose revision counter is stale (an old counter with newer
+// state, or an edited file) must not make the registry reissue an id that is
+// still in use: the update would then look like "nothing changed" to
+// PublishVersion and a stale RevisionId would pass its precondition. Found by
+// registry_fuzzer.
+TEST_F(RegistryTest, RestoreWithStaleRevisionCounterNeverReissuesAnId) {
+  MakeVersions(3);
+  ASSERT_OK(MakeAlias("live", "1", {{"2", 100'000'000}}).status());
+  v1::RegistrySnapshot stale = *registry_->Snapshot();
+  // Roll the counter back to the one that issued $LATEST's current id, so
+  // the next id the generator makes is exactly that one.
+  const std::string& latest_id = stale.functions(0).latest().revision_id();
+  uint64_t issued_at = 0;
+  while (MakeRevisionId(stale.revision_seed(), issued_at) != latest_id) {
+    ASSERT_LT(issued_at, stale.revision_counter());
+    ++issued_at;
+  }
+  stale.set_revision_counter(issued_at);
+  std::set<std::string> in_use;
+  for (const v1::Function& f : stale.functions()) {
+    in_use.insert(f.latest().revision_id());
+    for (const v1::FunctionVersion& v : f.versions()) in_use.insert(v.revision_id());
+    for (const v1::Alias& a : f.aliases()) in_use.insert(a.revision_id());
+  }
+  ASSERT_OK(registry_->Restore(stale));
+  const std::string old_latest_revision =
+      registry_->GetFunction("f")->latest().revision_id();
+  UpdateFunctionCodeRequest code;
+  code.function_name = "f";
+  code.code_sha256 = "after-stale-restore";
+  ASSERT_OK_AND_ASSIGN(v1::FunctionVersion latest,
+                       registry_->UpdateFunctionCode(code));
+  EXPECT_EQ(in_use.count(latest.revision_id()), 0u) << latest.revision_id();
+  // The old $LATEST revision id is stale now and must be refused.
+  UpdateFunctionConfigurationRequest conf;
+  conf.function_name = "f";
+  conf.description = "x";
+  conf.revision_id = old_latest_revision;
+  EXPECT_THAT(registry_->UpdateFunctionConfiguration(conf),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("Revision Id")));
+  // And publishing makes a new version rather than returning the newest.
+  PublishVersionRequest pub;
+  pub.function_name = "f";
+  ASSERT_OK_AND_ASSIGN(v1::FunctionVersion v, registry_->PublishVersion(pub));
+  EXPECT_EQ(v.version(), "4");
+}
+
 TEST_F(RegistryTest, RestoreReplacesOptionsAndLocation) {
   RegistryOptions o;
   o.routing_mode = v1::ROUTING_MODE_EXTENDED;
