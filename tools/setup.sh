@@ -16,7 +16,7 @@ PACKAGES=(
   # clang + libFuzzer / sanitizer runtimes for the fuzz targets.
   clang libclang-rt-14-dev
   # The C API's pkg-config test, and the nginx module with its load test.
-  pkg-config nginx nginx-dev wrk
+  pkg-config nginx nginx-dev wrk procps
 )
 
 missing=()
