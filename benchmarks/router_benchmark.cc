@@ -17,9 +17,11 @@
 //   NginxSplitClients MurmurHash2 of the key + linear scan over cumulative
 //                     uint32 thresholds (split_clients).
 // Reader throughput with a writer publishing 10,000 UpdateAlias/s runs the
-// same readers with the writer off (arg 0) and on (arg 1).
+// same readers with the writer off (arg 0), on (args 1 and 2) and with a
+// do-nothing control thread (arg 3); see PacedWriter.
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -114,6 +116,13 @@ RouteHandle LiveHandle() {
   return h;
 }
 
+// Consumes a route result the way a caller does (checks it, reads the
+// version), so the router and the baselines, which produce a plain number,
+// are measured alike.
+inline void Use(const absl::StatusOr<ExecutedVersion>& v) {
+  benchmark::DoNotOptimize(v.ok() ? v->number() : ~uint64_t{0});
+}
+
 // ---------------------------------------------------------------------------
 // Floor: XXH3 of the key alone.
 
@@ -136,7 +145,7 @@ void BM_Router_StickyByHandle_16B(benchmark::State& state) {
   const auto& keys = Keys();
   uint32_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(r.Route(h, keys[i++ & (kKeys - 1)]));
+    Use(r.Route(h, keys[i++ & (kKeys - 1)]));
   }
 }
 BENCHMARK(BM_Router_StickyByHandle_16B)->Threads(1)->Threads(2);
@@ -144,7 +153,7 @@ BENCHMARK(BM_Router_StickyByHandle_16B)->Threads(1)->Threads(2);
 void BM_Router_RandomByHandle(benchmark::State& state) {
   Router& r = SmallRouter();
   const RouteHandle h = LiveHandle();
-  for (auto _ : state) benchmark::DoNotOptimize(r.RouteRandom(h));
+  for (auto _ : state) Use(r.RouteRandom(h));
 }
 BENCHMARK(BM_Router_RandomByHandle)->Threads(1)->Threads(2);
 
@@ -154,7 +163,7 @@ void BM_Router_WithPoint(benchmark::State& state) {
   uint32_t p = 0;
   for (auto _ : state) {
     p = (p + 123'456'789u) % aliasroute::kWeightScale;
-    benchmark::DoNotOptimize(r.RouteWithPoint(h, p));
+    Use(r.RouteWithPoint(h, p));
   }
 }
 BENCHMARK(BM_Router_WithPoint);
@@ -164,7 +173,7 @@ void BM_Router_ByName_16B(benchmark::State& state) {
   const auto& keys = Keys();
   uint32_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(r.RouteByName("checkout:live", keys[i++ & (kKeys - 1)]));
+    Use(r.RouteByName("checkout:live", keys[i++ & (kKeys - 1)]));
   }
 }
 BENCHMARK(BM_Router_ByName_16B)->Threads(1)->Threads(2);
@@ -174,7 +183,7 @@ void BM_Router_ByFullArn_16B(benchmark::State& state) {
   const auto& keys = Keys();
   uint32_t i = 0;
   for (auto _ : state) {
-    benchmark::DoNotOptimize(r.RouteByName(
+    Use(r.RouteByName(
         "arn:aws:lambda:us-east-1:123456789012:function:checkout:live",
         keys[i++ & (kKeys - 1)]));
   }
@@ -345,44 +354,108 @@ void BM_Baseline_NginxSplitClients_16B(benchmark::State& state) {
 }
 BENCHMARK(BM_Baseline_NginxSplitClients_16B)->Threads(1);
 
+
+// ---------------------------------------------------------------------------
+// The writer's cost per update (what the paced writer below spends per
+// update): UpdateAlias on the 101-function, 101-alias table, beside the
+// copy-on-write update of a table of the same size held in a shared_ptr
+// (copy, change one alias, std::atomic_store).
+
+void BM_Writer_UpdateAlias(benchmark::State& state) {
+  Router& r = SmallRouter();
+  const v1::Alias a = LiveAlias(kCanaryPpb), b = LiveAlias(110'000'000);
+  uint64_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(r.UpdateAlias("checkout", (i++ & 1) ? b : a));
+  }
+}
+BENCHMARK(BM_Writer_UpdateAlias);
+
+void BM_Baseline_AtomicSharedPtr_Update(benchmark::State& state) {
+  static auto* snap = [] {
+    auto t = std::make_shared<SpTable>();
+    for (int k = 0; k < 202; ++k) {
+      t->aliases.push_back(
+          SpTable::Alias{{kCanaryPpb, aliasroute::kWeightScale}, {2, 1}});
+    }
+    return new std::shared_ptr<const SpTable>(std::move(t));
+  }();
+  uint64_t i = 0;
+  for (auto _ : state) {
+    auto next = std::make_shared<SpTable>(*std::atomic_load(snap));
+    next->aliases[0].ends[0] = (i++ & 1) ? 110'000'000 : kCanaryPpb;
+    std::atomic_store(snap, std::shared_ptr<const SpTable>(std::move(next)));
+  }
+}
+BENCHMARK(BM_Baseline_AtomicSharedPtr_Update);
+
 // ---------------------------------------------------------------------------
 // Readers while a writer publishes 10,000 updates per second.
+//
+// Arg "writer" picks what runs beside the readers:
+//   0  nothing: the throughput the others are compared with;
+//   1  UpdateAlias every 100 us: one update per wake-up (10,000 wake-ups/s);
+//   2  10 UpdateAlias every 1 ms: the same 10,000 updates/s, batched the way
+//      a control plane applying a stream of changes would (1,000 wake-ups/s);
+//   3  control for 1: a thread that wakes every 100 us and does nothing, so
+//      the cost of the wake-ups themselves (timer, context switches on a
+//      machine with no idle core) is separated from the router's.
+// Counters: writer_updates_per_s achieved, and writer_cpu_pct, the writer
+// thread's CPU time over wall time.
 
 class PacedWriter {
  public:
   explicit PacedWriter(Router& r) : router_(r) {}
-  void Start() {
+  void Start(int mode) {
     stop_.store(false);
+    mode_ = mode;
     updates_ = 0;
+    cpu_ns_ = 0;
     start_ = std::chrono::steady_clock::now();
     thread_ = std::thread([this] { Run(); });
   }
-  // Returns updates per second achieved.
-  double Stop() {
+  struct Result {
+    double updates_per_s;
+    double cpu_pct;
+  };
+  Result Stop() {
     stop_.store(true);
     thread_.join();
     const double s = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start_)
                          .count();
-    return updates_ / s;
+    return {updates_ / s, 100.0 * cpu_ns_ / (s * 1e9)};
   }
 
  private:
+  static int64_t ThreadCpuNs() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+  }
   void Run() {
+    const int64_t cpu0 = ThreadCpuNs();
+    const auto period = std::chrono::microseconds(mode_ == 2 ? 1000 : 100);
+    const int per_wake = mode_ == 2 ? 10 : mode_ == 3 ? 0 : 1;
+    // Alternate 10 % and 11 % so every update really changes the table.
+    const v1::Alias a = LiveAlias(kCanaryPpb), b = LiveAlias(110'000'000);
     auto next = std::chrono::steady_clock::now();
     uint64_t i = 0;
     while (!stop_.load(std::memory_order_relaxed)) {
-      // Alternate 10 % and 11 % so every update really changes the table.
-      (void)router_.UpdateAlias("checkout", LiveAlias(i % 2 ? 110'000'000 : kCanaryPpb));
-      ++i;
-      ++updates_;
-      next += std::chrono::microseconds(100);
+      for (int k = 0; k < per_wake; ++k) {
+        (void)router_.UpdateAlias("checkout", (i++ & 1) ? b : a);
+        ++updates_;
+      }
+      next += period;
       std::this_thread::sleep_until(next);
     }
+    cpu_ns_ = ThreadCpuNs() - cpu0;
   }
   Router& router_;
   std::atomic<bool> stop_{false};
+  int mode_ = 1;
   uint64_t updates_ = 0;
+  int64_t cpu_ns_ = 0;
   std::chrono::steady_clock::time_point start_;
   std::thread thread_;
 };
@@ -391,20 +464,22 @@ void ReadersUnderWriter(benchmark::State& state, bool sticky) {
   Router& r = SmallRouter();
   const RouteHandle h = LiveHandle();
   static PacedWriter* writer = new PacedWriter(SmallRouter());
-  const bool with_writer = state.range(0) != 0;
-  if (with_writer && state.thread_index() == 0) writer->Start();
+  const int mode = static_cast<int>(state.range(0));
+  if (mode != 0 && state.thread_index() == 0) writer->Start(mode);
   const auto& keys = Keys();
   uint32_t i = 0;
   for (auto _ : state) {
     if (sticky) {
-      benchmark::DoNotOptimize(r.Route(h, keys[i++ & (kKeys - 1)]));
+      Use(r.Route(h, keys[i++ & (kKeys - 1)]));
     } else {
-      benchmark::DoNotOptimize(r.RouteRandom(h));
+      Use(r.RouteRandom(h));
     }
   }
   state.SetItemsProcessed(state.iterations());
-  if (with_writer && state.thread_index() == 0) {
-    state.counters["writer_updates_per_s"] = writer->Stop();
+  if (mode != 0 && state.thread_index() == 0) {
+    const PacedWriter::Result w = writer->Stop();
+    state.counters["writer_updates_per_s"] = w.updates_per_s;
+    state.counters["writer_cpu_pct"] = w.cpu_pct;
   }
 }
 
@@ -413,8 +488,7 @@ void BM_Readers_Random_Writer(benchmark::State& state) {
 }
 BENCHMARK(BM_Readers_Random_Writer)
     ->ArgName("writer")
-    ->Arg(0)
-    ->Arg(1)
+    ->DenseRange(0, 3)
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime();
@@ -424,8 +498,7 @@ void BM_Readers_Sticky_Writer(benchmark::State& state) {
 }
 BENCHMARK(BM_Readers_Sticky_Writer)
     ->ArgName("writer")
-    ->Arg(0)
-    ->Arg(1)
+    ->DenseRange(0, 3)
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime();
@@ -494,7 +567,7 @@ void BM_Router_1MAliases_RandomAlias_Sticky16B(benchmark::State& state) {
   uint32_t i = 0;
   for (auto _ : state) {
     const RouteHandle& h = big.handles[SplitMix(rng) % n];
-    benchmark::DoNotOptimize(big.router->Route(h, keys[i++ & (kKeys - 1)]));
+    Use(big.router->Route(h, keys[i++ & (kKeys - 1)]));
   }
   state.counters["aliases"] = static_cast<double>(n);
   state.counters["table_bytes"] = static_cast<double>(big.table_bytes);
@@ -512,7 +585,7 @@ void BM_Router_1MAliases_SameAlias_Sticky16B(benchmark::State& state) {
   uint32_t i = 0;
   for (auto _ : state) {
     const RouteHandle& h = big.handles[(SplitMix(rng) % n) & 0];
-    benchmark::DoNotOptimize(big.router->Route(h, keys[i++ & (kKeys - 1)]));
+    Use(big.router->Route(h, keys[i++ & (kKeys - 1)]));
   }
 }
 BENCHMARK(BM_Router_1MAliases_SameAlias_Sticky16B);

@@ -1,5 +1,8 @@
 #include "lib/router.h"
 
+#include <pthread.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cassert>
 #include <chrono>
@@ -7,10 +10,6 @@
 #include <new>
 #include <utility>
 #include <vector>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -23,6 +22,7 @@
 #include "lib/arn.h"
 #include "lib/errors.h"
 #include "lib/internal/epoch.h"
+#include "lib/internal/route_table.h"
 #include "lib/layout.h"
 #include "lib/weights.h"
 
@@ -49,100 +49,6 @@
 // scheme reclaims that table. Readers never touch a reference count.
 
 namespace aliasroute_internal {
-
-struct RouteEntry {
-  enum Kind : uint32_t { kAlias = 0, kFunction = 1 };
-  uint64_t seed;
-  uint32_t n;
-  uint32_t kind;
-
-  static constexpr size_t kBranchless = 8;
-
-  static size_t BoundsCount(uint32_t n) {
-    size_t inner = n > 0 ? n - 1 : 0;
-    inner = std::max(inner, kBranchless);
-    return (inner + 1) & ~size_t{1};  // Even: keeps versions 8-aligned.
-  }
-  static size_t AliasBytes(uint32_t n) {
-    return sizeof(RouteEntry) + 4 * BoundsCount(n) + 8 * size_t{n};
-  }
-  static size_t FunctionBytes(uint32_t n) {
-    return sizeof(RouteEntry) + 8 * size_t{n};
-  }
-  size_t bytes() const {
-    return kind == kAlias ? AliasBytes(n) : FunctionBytes(n);
-  }
-
-  int32_t* bounds() { return reinterpret_cast<int32_t*>(this + 1); }
-  const int32_t* bounds() const {
-    return reinterpret_cast<const int32_t*>(this + 1);
-  }
-  uint64_t* versions() {
-    return kind == kAlias
-               ? reinterpret_cast<uint64_t*>(bounds() + BoundsCount(n))
-               : reinterpret_cast<uint64_t*>(this + 1);
-  }
-  const uint64_t* versions() const {
-    return const_cast<RouteEntry*>(this)->versions();
-  }
-
-  static RouteEntry* Allocate(Kind kind, uint32_t n, uint64_t seed) {
-    const size_t bytes = kind == kAlias ? AliasBytes(n) : FunctionBytes(n);
-    void* mem = ::operator new(bytes, std::align_val_t(64));
-    std::memset(mem, 0, bytes);
-    RouteEntry* e = new (mem) RouteEntry{seed, n, kind};
-    return e;
-  }
-  static void Free(const RouteEntry* e) {
-    if (e != nullptr) {
-      ::operator delete(const_cast<RouteEntry*>(e), std::align_val_t(64));
-    }
-  }
-
-  // The version owning `point` (< kWeightScale). REQUIRES: kind == kAlias.
-  // Branchless count of inner ends <= point for n <= 9 (8 inner ends; the
-  // padding never counts: points are < 1e9 < INT32_MAX); binary search
-  // beyond.
-  uint64_t Pick(uint32_t point) const {
-    const int32_t p = static_cast<int32_t>(point);
-    const int32_t* b = bounds();
-    if (ABSL_PREDICT_TRUE(n <= kBranchless + 1)) {
-      // BoundsCount(n) == kBranchless here: versions at a fixed offset.
-      const uint64_t* vs = reinterpret_cast<const uint64_t*>(b + kBranchless);
-      // One or two versions (the AWS model): one compare (for n == 1, b[0]
-      // is padding and never counts).
-      if (n <= 2) return vs[p >= b[0] ? 1 : 0];
-#if defined(__SSE2__)
-      // The ends ascend and the padding is INT32_MAX > p, so the count of
-      // ends <= p is the index of the first end > p: compare all 8 at once,
-      // pack the masks to bytes and take the lowest set bit.
-      const __m128i pv = _mm_set1_epi32(p);
-      const __m128i lo = _mm_cmpgt_epi32(
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)), pv);
-      const __m128i hi = _mm_cmpgt_epi32(
-          _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 4)), pv);
-      const __m128i packed = _mm_packs_epi16(_mm_packs_epi32(lo, hi),
-                                             _mm_setzero_si128());
-      const uint32_t mask =
-          static_cast<uint32_t>(_mm_movemask_epi8(packed)) | 0x100u;
-      return vs[__builtin_ctz(mask)];
-#else
-      uint32_t idx = 0;
-      for (size_t i = 0; i < kBranchless; ++i) idx += (p >= b[i]) ? 1u : 0u;
-      return vs[idx];
-#endif
-    }
-    const size_t idx =
-        static_cast<size_t>(std::upper_bound(b, b + (n - 1), p) - b);
-    return versions()[idx];
-  }
-
-  // REQUIRES: kind == kFunction.
-  bool HasVersion(uint64_t v) const {
-    const uint64_t* vs = versions();
-    return std::binary_search(vs, vs + n, v);
-  }
-};
 
 using NameView = std::pair<absl::string_view, absl::string_view>;
 using Names = std::vector<std::pair<std::string, std::string>>;
@@ -218,7 +124,7 @@ struct Directory {
   }
 };
 
-struct RouterTable {
+struct RouterTable : TableHead {
   std::shared_ptr<const Directory> dir;
   std::vector<const RouteEntry*> slots;  // Indexed by slot; size == names.
   // Entries reachable from this table but not from its successor; freed with
@@ -232,6 +138,12 @@ struct RouterTable {
   ~RouterTable() {
     for (const RouteEntry* e : dead) RouteEntry::Free(e);
   }
+  // Points the fast path's view at `slots`. Called once the slots are final,
+  // before publication.
+  void Seal() {
+    slot_data = slots.data();
+    slot_count = slots.size();
+  }
   // Frees every entry this table references (the router's destructor, for
   // the current table only).
   void FreeLiveEntries() {
@@ -241,6 +153,8 @@ struct RouterTable {
     }
   }
 };
+
+__thread uint64_t t_route_rng = 0;
 
 }  // namespace aliasroute_internal
 
@@ -260,45 +174,40 @@ constexpr absl::string_view kLatest = "$LATEST";
 
 std::atomic<uint64_t> g_next_router_id{1};
 
-// ---- Per-thread generator for RouteRandom: splitmix64 (Steele, Lea, Flood,
-// "Fast splittable pseudorandom number generators", OOPSLA 2014). State is a
-// plain thread-local word: no shared writes.
-__thread uint64_t t_rng_state = 0;
 std::atomic<uint64_t> g_rng_seed_counter{0};
 
-inline uint64_t Mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-ABSL_ATTRIBUTE_NOINLINE uint64_t SeedThreadRng() {
-  // Once per thread (the only shared write, off the steady state).
+// Seeds this thread's RouteRandom generator (route_table.h t_route_rng);
+// once per thread, and again in a child after fork. The counter is the only
+// shared write, off the steady state.
+ABSL_ATTRIBUTE_NOINLINE void SeedRouteRng() {
+  using aliasroute_internal::Mix64;
   const uint64_t c = g_rng_seed_counter.fetch_add(1, std::memory_order_relaxed);
   const uint64_t t = static_cast<uint64_t>(
       std::chrono::steady_clock::now().time_since_epoch().count());
-  uint64_t s = Mix64(t ^ Mix64(c + 0x9E3779B97F4A7C15ull) ^
-                     reinterpret_cast<uintptr_t>(&t_rng_state));
-  return s == 0 ? 1 : s;
+  const uint64_t s =
+      Mix64(t ^ Mix64(c + 0x9E3779B97F4A7C15ull) ^
+            reinterpret_cast<uintptr_t>(&aliasroute_internal::t_route_rng) ^
+            static_cast<uint64_t>(getpid()));
+  aliasroute_internal::t_route_rng = s == 0 ? 1 : s;
 }
 
-// The next value, or false when this thread's generator is not seeded yet
-// (no call, for the fast path).
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryNextRandom(uint64_t* out) {
-  uint64_t s = t_rng_state;
-  if (ABSL_PREDICT_FALSE(s == 0)) return false;
-  s += 0x9E3779B97F4A7C15ull;
-  t_rng_state = s;
-  *out = Mix64(s);
-  return true;
+// A forked child starts with its parent's generator state (only the forking
+// thread survives); zero it so the child's first random route reseeds
+// instead of repeating the parent's sequence.
+void ForgetRouteRngInChild() { aliasroute_internal::t_route_rng = 0; }
+
+void InstallForkHandler() {
+  static const bool installed = [] {
+    pthread_atfork(nullptr, nullptr, &ForgetRouteRngInChild);
+    return true;
+  }();
+  (void)installed;
 }
 
 inline uint64_t NextRandom() {
-  uint64_t s = t_rng_state;
-  if (ABSL_PREDICT_FALSE(s == 0)) s = SeedThreadRng();
-  s += 0x9E3779B97F4A7C15ull;
-  t_rng_state = s;
-  return Mix64(s);
+  uint64_t r;
+  while (!aliasroute_internal::TryNextRandom(&r)) SeedRouteRng();
+  return r;
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline uint32_t StickyPointInline(
@@ -506,6 +415,7 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
     versions[i] = *v;
     if (i + 1 < n) bounds[i] = static_cast<int32_t>(s.end_ppb());
   }
+  e->FinishAlias();
   return e;
 }
 
@@ -627,13 +537,20 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
 // ---------------------------------------------------------------------------
 // Construction and writers.
 
+const RouterTable* Router::Current() const {
+  return static_cast<const RouterTable*>(table_.load(std::memory_order_seq_cst));
+}
+
 Router::Router(const RouterOptions& options)
     : id_(g_next_router_id.fetch_add(1, std::memory_order_relaxed)),
+      alias_tag_(RouteHandle::Tag(id_, RouteHandle::Kind::kAlias)),
       table_(nullptr),
       writer_(std::make_unique<WriterState>(options)) {
   aliasroute_internal::InitEpochDomain();
+  InstallForkHandler();
   auto* t = new RouterTable;
   t->dir = std::make_shared<Directory>();
+  t->Seal();
   writer_->current = t;
   table_.store(t, std::memory_order_seq_cst);
 }
@@ -659,6 +576,7 @@ absl::Status Router::Validate(const v1::RegistrySnapshot& snapshot) {
 
 void Router::Install(RouterTable* next, std::vector<const RouteEntry*> dead) {
   RouterTable* old = writer_->current;
+  next->Seal();
   // seq_cst: the unpublish U of the epoch proof (lib/internal/epoch.h).
   table_.exchange(next, std::memory_order_seq_cst);
   writer_->current = next;
@@ -767,13 +685,13 @@ RouterStats Router::stats() const {
 // uses nothing from the table after the section ends (results are values).
 
 absl::Status Router::CheckHandle(const RouteHandle& handle) const {
-  if (ABSL_PREDICT_FALSE(handle.kind_ == RouteHandle::Kind::kInvalid)) {
+  if (ABSL_PREDICT_FALSE(handle.kind() == RouteHandle::Kind::kInvalid)) {
     return InvalidParameterValue(
         "route handle is not valid (default-constructed); get one from "
         "Router::Resolve");
   }
   return InvalidParameterValue(absl::StrCat(
-      "route handle belongs to another router (router id ", handle.router_id_,
+      "route handle belongs to another router (router id ", handle.router_id(),
       ", this router is ", id_, ")"));
 }
 
@@ -784,7 +702,7 @@ absl::StatusOr<ExecutedVersion> Router::TargetGone(
     return ResourceNotFound("route handle names a target unknown to the table");
   }
   const auto& name = dir.names[handle.slot_];
-  switch (handle.kind_) {
+  switch (handle.kind()) {
     case RouteHandle::Kind::kAlias:
       return FunctionNotFound(dir, name.first, name.second);
     case RouteHandle::Kind::kVersion:
@@ -802,64 +720,39 @@ inline absl::StatusOr<ExecutedVersion> Router::RouteFunction(
   const RouteEntry* e =
       handle.slot_ < t.slots.size() ? t.slots[handle.slot_] : nullptr;
   if (e == nullptr) return TargetGone(t, handle);
-  if (handle.kind_ == RouteHandle::Kind::kLatest) {
+  if (handle.kind() == RouteHandle::Kind::kLatest) {
     return ExecutedVersion::Latest();
   }
   if (!e->HasVersion(handle.version_)) return TargetGone(t, handle);
   return ExecutedVersion::Published(handle.version_);
 }
 
-// The fast path of the three handle routes: an alias handle of this router,
-// its alias present in the current table, a registered thread and (for
-// sticky routes) a key short enough for XXH3's inlined paths. It contains no
-// call, so the compiler keeps it free of register spills; anything else
-// returns false and the caller takes the slow path, which handles every case
-// (each path answers from one table, so results are equally consistent).
-// `point_of(entry)` gives the routing point.
-template <typename PointOf>
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool Router::FastRoute(
-    const RouteHandle& handle, PointOf point_of, uint64_t* version) const {
-  aliasroute_internal::EpochReaderSlot* slot = aliasroute_internal::t_epoch_slot;
-  if (ABSL_PREDICT_FALSE(handle.router_id_ != id_ ||
-                         handle.kind_ != RouteHandle::Kind::kAlias ||
-                         slot == nullptr)) {
-    return false;
-  }
-  aliasroute_internal::EpochEnter(slot);
-  const RouterTable* t = table_.load(std::memory_order_seq_cst);
-  const RouteEntry* e =
-      handle.slot_ < t->slots.size() ? t->slots[handle.slot_] : nullptr;
-  if (ABSL_PREDICT_FALSE(e == nullptr)) {
-    aliasroute_internal::EpochExit(slot);
-    return false;
-  }
-  *version = e->Pick(point_of(e));
-  aliasroute_internal::EpochExit(slot);
-  return true;
-}
-
-// Slow paths: every case, including errors and a thread's first read. Few
-// enough arguments to be tail calls from the fast paths.
+// Slow paths: every case the inline fast paths (router.h) leave out,
+// including errors and a thread's first read.
 absl::StatusOr<ExecutedVersion> Router::RouteSlow(const RouteHandle& handle,
                                                   absl::string_view key) const {
-  if (handle.router_id_ != id_) return CheckHandle(handle);
+  if (handle.router_id() != id_) return CheckHandle(handle);
   aliasroute_internal::EpochReadSection section;
-  const RouterTable* t = table_.load(std::memory_order_seq_cst);
-  if (handle.kind_ == RouteHandle::Kind::kAlias) {
+  const RouterTable* t = Current();
+  if (handle.kind() == RouteHandle::Kind::kAlias) {
     const RouteEntry* e =
         handle.slot_ < t->slots.size() ? t->slots[handle.slot_] : nullptr;
     if (e == nullptr) return TargetGone(*t, handle);
-    return ExecutedVersion::Published(e->Pick(StickyPoint(e->seed, key)));
+    return ExecutedVersion::Published(e->Pick(StickyPointInline(e->seed, key)));
   }
   return RouteFunction(*t, handle);
 }
 
 absl::StatusOr<ExecutedVersion> Router::RouteSlowPoint(
     const RouteHandle& handle, uint32_t point) const {
-  if (handle.router_id_ != id_) return CheckHandle(handle);
+  if (handle.router_id() != id_) return CheckHandle(handle);
+  if (point >= kWeightScale) {
+    return InvalidParameterValue(absl::StrCat(
+        "routing point must be below ", kWeightScale, ", got ", point));
+  }
   aliasroute_internal::EpochReadSection section;
-  const RouterTable* t = table_.load(std::memory_order_seq_cst);
-  if (handle.kind_ == RouteHandle::Kind::kAlias) {
+  const RouterTable* t = Current();
+  if (handle.kind() == RouteHandle::Kind::kAlias) {
     const RouteEntry* e =
         handle.slot_ < t->slots.size() ? t->slots[handle.slot_] : nullptr;
     if (e == nullptr) return TargetGone(*t, handle);
@@ -868,48 +761,8 @@ absl::StatusOr<ExecutedVersion> Router::RouteSlowPoint(
   return RouteFunction(*t, handle);
 }
 
-absl::StatusOr<ExecutedVersion> Router::Route(const RouteHandle& handle,
-                                              absl::string_view key) const {
-  uint64_t v;
-  if (ABSL_PREDICT_TRUE(key.size() <= XXH3_MIDSIZE_MAX) &&
-      ABSL_PREDICT_TRUE(FastRoute(
-          handle,
-          [key](const RouteEntry* e) {
-            return StickyPointInline(e->seed, key);
-          },
-          &v))) {
-    return ExecutedVersion::Published(v);
-  }
-  return RouteSlow(handle, key);
-}
-
-absl::StatusOr<ExecutedVersion> Router::RouteWithPoint(
-    const RouteHandle& handle, uint32_t point) const {
-  if (ABSL_PREDICT_FALSE(point >= kWeightScale)) {
-    if (handle.router_id_ != id_) return CheckHandle(handle);
-    return InvalidParameterValue(absl::StrCat(
-        "routing point must be below ", kWeightScale, ", got ", point));
-  }
-  uint64_t v;
-  if (ABSL_PREDICT_TRUE(FastRoute(
-          handle, [point](const RouteEntry*) { return point; }, &v))) {
-    return ExecutedVersion::Published(v);
-  }
-  return RouteSlowPoint(handle, point);
-}
-
-absl::StatusOr<ExecutedVersion> Router::RouteRandom(
+absl::StatusOr<ExecutedVersion> Router::RouteRandomSlow(
     const RouteHandle& handle) const {
-  uint64_t v;
-  uint64_t r;
-  if (ABSL_PREDICT_TRUE(TryNextRandom(&r))) {
-    const uint32_t point = RoutingPoint(r);
-    if (ABSL_PREDICT_TRUE(FastRoute(
-            handle, [point](const RouteEntry*) { return point; }, &v))) {
-      return ExecutedVersion::Published(v);
-    }
-    return RouteSlowPoint(handle, point);
-  }
   return RouteSlowPoint(handle, RoutingPoint(NextRandom()));
 }
 
@@ -955,7 +808,7 @@ absl::StatusOr<RouteHandle> Router::Resolve(absl::string_view name) const {
   absl::StatusOr<FunctionRef> ref = ParseFunctionRef(name);
   if (!ref.ok()) return ref.status();
   aliasroute_internal::EpochReadSection section;
-  const RouterTable* t = table_.load(std::memory_order_seq_cst);
+  const RouterTable* t = Current();
   return ResolveInTable(*t, *ref);
 }
 
@@ -964,10 +817,10 @@ absl::StatusOr<ExecutedVersion> Router::RouteByName(
   absl::StatusOr<FunctionRef> ref = ParseFunctionRef(name);
   if (!ref.ok()) return ref.status();
   aliasroute_internal::EpochReadSection section;
-  const RouterTable* t = table_.load(std::memory_order_seq_cst);
+  const RouterTable* t = Current();
   absl::StatusOr<RouteHandle> h = ResolveInTable(*t, *ref);
   if (!h.ok()) return h.status();
-  if (h->kind_ == RouteHandle::Kind::kAlias) {
+  if (h->kind() == RouteHandle::Kind::kAlias) {
     const RouteEntry* e = t->slots[h->slot_];
     return ExecutedVersion::Published(e->Pick(StickyPointInline(e->seed, key)));
   }

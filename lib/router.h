@@ -62,11 +62,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/arn.h"
+#include "lib/internal/epoch.h"
+#include "lib/internal/route_table.h"
+#include "lib/weights.h"
 #include "proto/registry.pb.h"
 
 namespace aliasroute_internal {
 struct RouterTable;
-struct RouteEntry;
 }  // namespace aliasroute_internal
 
 namespace aliasroute {
@@ -118,11 +120,10 @@ class RouteHandle {
   RouteHandle() = default;
 
   // False only for a default-constructed handle.
-  bool valid() const { return kind_ != Kind::kInvalid; }
+  bool valid() const { return tag_ != 0; }
 
   friend bool operator==(const RouteHandle& a, const RouteHandle& b) {
-    return a.router_id_ == b.router_id_ && a.slot_ == b.slot_ &&
-           a.kind_ == b.kind_ && a.version_ == b.version_;
+    return a.tag_ == b.tag_ && a.slot_ == b.slot_ && a.version_ == b.version_;
   }
   friend bool operator!=(const RouteHandle& a, const RouteHandle& b) {
     return !(a == b);
@@ -131,12 +132,20 @@ class RouteHandle {
  private:
   friend class Router;
   enum class Kind : uint32_t { kInvalid = 0, kAlias, kLatest, kVersion };
+  static constexpr uint64_t Tag(uint64_t router_id, Kind kind) {
+    return router_id << 2 | static_cast<uint64_t>(kind);
+  }
   RouteHandle(uint64_t router_id, uint32_t slot, Kind kind, uint64_t version)
-      : router_id_(router_id), slot_(slot), kind_(kind), version_(version) {}
+      : tag_(Tag(router_id, kind)), slot_(slot), version_(version) {}
 
-  uint64_t router_id_ = 0;  // Router::id_ of the router that resolved it.
-  uint32_t slot_ = 0;       // Alias slot, or function slot.
-  Kind kind_ = Kind::kInvalid;
+  // Router::id_ of the router that resolved it.
+  uint64_t router_id() const { return tag_ >> 2; }
+  Kind kind() const { return static_cast<Kind>(tag_ & 3); }
+
+  // Tag(router id, kind): one compare tells the fast path "an alias handle
+  // of this router".
+  uint64_t tag_ = 0;
+  uint32_t slot_ = 0;     // Alias slot, or function slot.
   uint64_t version_ = 0;  // kVersion only: the version number.
 };
 
@@ -268,13 +277,16 @@ class Router {
   //   kNotFound         the target is gone from the current table (alias
   //                     removed, version deleted, function removed).
   // Cost: one XXH3 of the key plus O(1) (a branchless count over <= 8
-  // segment ends; binary search beyond). No allocation on success.
+  // segment ends; binary search beyond). No allocation on success. The fast
+  // case (an alias handle, a key of at most 16 bytes) is inlined into the
+  // caller.
   [[nodiscard]] absl::StatusOr<ExecutedVersion> Route(
       const RouteHandle& handle, absl::string_view key) const;
 
   // Random route: like Route with a fresh uniformly random point per call,
-  // drawn from a per-thread generator (splitmix64; no shared state). Not
-  // reproducible across runs; use RouteWithPoint for replayable choices.
+  // drawn from a per-thread generator (splitmix64; no shared state; a child
+  // process reseeds after fork). Not reproducible across runs; use
+  // RouteWithPoint for replayable choices.
   [[nodiscard]] absl::StatusOr<ExecutedVersion> RouteRandom(
       const RouteHandle& handle) const;
 
@@ -297,13 +309,19 @@ class Router {
   using Table = aliasroute_internal::RouterTable;
   using Entry = aliasroute_internal::RouteEntry;
 
-  template <typename PointOf>
-  bool FastRoute(const RouteHandle& handle, PointOf point_of,
-                 uint64_t* version) const;
+  const Entry* FastEnter(const RouteHandle& handle,
+                         aliasroute_internal::EpochReaderSlot** slot) const;
+  // Every case the fast paths leave out: errors, other handle kinds, long
+  // keys, a thread's first read, the seq_cst reader mode.
   absl::StatusOr<ExecutedVersion> RouteSlow(const RouteHandle& handle,
                                             absl::string_view key) const;
   absl::StatusOr<ExecutedVersion> RouteSlowPoint(const RouteHandle& handle,
                                                  uint32_t point) const;
+  absl::StatusOr<ExecutedVersion> RouteRandomSlow(
+      const RouteHandle& handle) const;
+  // The current table (a seq_cst load of table_); inside a read section, or
+  // under mu_.
+  const Table* Current() const;
   absl::Status CheckHandle(const RouteHandle& handle) const;
   absl::StatusOr<ExecutedVersion> TargetGone(const Table& table,
                                              const RouteHandle& handle) const;
@@ -316,16 +334,107 @@ class Router {
 
   // Immutable after construction; handles carry it.
   const uint64_t id_;
+  // RouteHandle::Tag(id_, kAlias).
+  const uint64_t alias_tag_;
 
-  // The current table. Written (exchange, seq_cst) only by writers under
-  // mu_; read (load, seq_cst) by readers inside an epoch read section.
-  std::atomic<const Table*> table_;
+  // The current table (a RouterTable, router.cc). Written (exchange,
+  // seq_cst) only by writers under mu_; read (load, seq_cst) by readers
+  // inside an epoch read section.
+  std::atomic<const aliasroute_internal::TableHead*> table_;
 
   mutable absl::Mutex mu_;
   // Writer-side state (retired list, counters); see router.cc.
   struct WriterState;
   std::unique_ptr<WriterState> writer_ ABSL_GUARDED_BY(mu_);
 };
+
+// ---- Inline fast paths. Everything they leave out goes to the slow paths
+// in router.cc, which answer every case from one table as well.
+
+// Enters a read section and returns the current entry of `handle`'s alias,
+// when `handle` is an alias handle of this router, the alias is in the
+// current table and this thread is registered in the membarrier reader mode.
+// The caller picks from the entry, then leaves the section with
+// EpochExit(*slot). Otherwise returns nullptr with no section open. No call,
+// so the caller's registers stay put.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline const aliasroute_internal::RouteEntry*
+Router::FastEnter(const RouteHandle& handle,
+                  aliasroute_internal::EpochReaderSlot** slot) const {
+  aliasroute_internal::EpochReaderSlot* const s =
+      aliasroute_internal::t_epoch_fast_slot;
+  if (ABSL_PREDICT_FALSE(handle.tag_ != alias_tag_ || s == nullptr)) {
+    return nullptr;
+  }
+  aliasroute_internal::EpochEnterFast(s);
+  const aliasroute_internal::TableHead* t =
+      table_.load(std::memory_order_seq_cst);
+  const aliasroute_internal::RouteEntry* e =
+      ABSL_PREDICT_TRUE(handle.slot_ < t->slot_count)
+          ? t->slot_data[handle.slot_]
+          : nullptr;
+  if (ABSL_PREDICT_FALSE(e == nullptr)) {
+    aliasroute_internal::EpochExit(s);
+    return nullptr;
+  }
+  *slot = s;
+  return e;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
+Router::Route(
+    const RouteHandle& handle, absl::string_view key) const {
+  aliasroute_internal::EpochReaderSlot* slot;
+  if (ABSL_PREDICT_TRUE(key.size() <= aliasroute_internal::kInlineKeyMax)) {
+    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
+        ABSL_PREDICT_TRUE(e != nullptr)) {
+      const uint64_t v =
+          e->PickHash(aliasroute_internal::ShortKeyHash(e->seed, key));
+      aliasroute_internal::EpochExit(slot);
+      return ExecutedVersion::Published(v);
+    }
+  }
+  // A named copy (not returned directly): the slow call's result slot then
+  // is not the caller's object, whose address stays private to the caller.
+  absl::StatusOr<ExecutedVersion> slow = RouteSlow(handle, key);
+  return slow;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
+Router::RouteWithPoint(
+    const RouteHandle& handle, uint32_t point) const {
+  aliasroute_internal::EpochReaderSlot* slot;
+  if (ABSL_PREDICT_TRUE(point < kWeightScale)) {
+    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
+        ABSL_PREDICT_TRUE(e != nullptr)) {
+      const uint64_t v = e->Pick(point);
+      aliasroute_internal::EpochExit(slot);
+      return ExecutedVersion::Published(v);
+    }
+  }
+  absl::StatusOr<ExecutedVersion> slow = RouteSlowPoint(handle, point);
+  return slow;
+}
+
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
+Router::RouteRandom(
+    const RouteHandle& handle) const {
+  uint64_t r;
+  if (ABSL_PREDICT_TRUE(aliasroute_internal::TryNextRandom(&r))) {
+    aliasroute_internal::EpochReaderSlot* slot;
+    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
+        ABSL_PREDICT_TRUE(e != nullptr)) {
+      // The random value is the hash: the point is RoutingPoint(r).
+      const uint64_t v = e->PickHash(r);
+      aliasroute_internal::EpochExit(slot);
+      return ExecutedVersion::Published(v);
+    }
+    absl::StatusOr<ExecutedVersion> slow =
+        RouteSlowPoint(handle, RoutingPoint(r));
+    return slow;
+  }
+  absl::StatusOr<ExecutedVersion> slow = RouteRandomSlow(handle);
+  return slow;
+}
 
 }  // namespace aliasroute
 

@@ -3,6 +3,10 @@
 
 #include "lib/router.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -10,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/internal/route_table.h"
 #include "lib/layout.h"
 #include "lib/weights.h"
 #include "tests/testing.h"
@@ -491,6 +496,138 @@ TEST(RouterTest, ReadersOnManyThreadsRegisterAndExit) {
   RouterStats st = router->stats();
   EXPECT_LE(st.max_retired_pending, RouterOptions().max_retired);
   EXPECT_EQ(st.writer_waits, 0u);
+}
+
+// ---- The inline fast paths (router.h, lib/internal/route_table.h).
+
+// PickHash compares the whole 64-bit hash with the wide split instead of
+// RoutingPoint(h) with the 32-bit end. It must agree with Pick(RoutingPoint)
+// for every hash; the places it could differ are the hashes next to the
+// split, which this test visits for ends across the range.
+TEST(RouterFastPathTest, WideSplitAgreesWithRoutingPointAtEveryBoundary) {
+  using aliasroute_internal::RouteEntry;
+  std::mt19937_64 rng(20261203);
+  std::vector<uint32_t> ends = {0, 1, 2, 3, 7, 100'000'000, 500'000'000,
+                                999'999'998, 999'999'999, kWeightScale};
+  for (int i = 0; i < 200; ++i) ends.push_back(rng() % (kWeightScale + 1));
+  for (uint32_t n : {1u, 2u}) {
+    for (uint32_t end : ends) {
+      RouteEntry* e = RouteEntry::Allocate(RouteEntry::kAlias, n, 0);
+      int32_t* b = e->bounds();
+      for (size_t i = 0; i < RouteEntry::BoundsCount(n); ++i) b[i] = INT32_MAX;
+      e->versions()[0] = 11;
+      if (n == 2) {
+        e->versions()[1] = 22;
+        b[0] = static_cast<int32_t>(end);
+      }
+      e->FinishAlias();
+      const uint64_t w = e->wide_split();
+      std::vector<uint64_t> hashes = {0, 1, UINT64_MAX, UINT64_MAX - 1};
+      for (uint64_t d = 0; d < 3; ++d) {
+        hashes.push_back(w - d);
+        hashes.push_back(w + d);
+      }
+      for (int i = 0; i < 2000; ++i) hashes.push_back(rng());
+      for (uint64_t h : hashes) {
+        const uint64_t want = e->Pick(RoutingPoint(h));
+        ASSERT_EQ(e->PickHash(h), want)
+            << "n=" << n << " end=" << end << " h=" << h << " split=" << w;
+        if (n == 1 || end == kWeightScale) {
+          ASSERT_EQ(want, 11u);
+        }
+      }
+      RouteEntry::Free(e);
+    }
+  }
+}
+
+// The sticky fast path (keys up to 16 bytes, hashed inline) and the slow
+// path (longer keys, RouteByName) must both serve the version that owns
+// StickyPoint(seed, key), for two-version aliases at the extreme weights and
+// for N-version aliases.
+TEST(RouterFastPathTest, InlineAndOutOfLineStickyRoutesAgree) {
+  v1::RegistrySnapshot s = BaseSnapshot();
+  s.mutable_options()->set_routing_mode(v1::ROUTING_MODE_EXTENDED);
+  v1::Function* f = AddFunction(s, "wide", {1, 2, 3, 4, 5});
+  struct Case {
+    std::string alias;
+    std::vector<std::pair<std::string, uint32_t>> weights;
+  };
+  const std::vector<Case> cases = {
+      {"none", {}},
+      {"zero", {{"2", 0}}},
+      {"one-ppb", {{"2", 1}}},
+      {"half", {{"2", 500'000'000}}},
+      {"almost-all", {{"2", 999'999'999}}},
+      {"three", {{"2", 300'000'000}, {"3", 300'000'000}}},
+      {"five", {{"2", 100'000'000}, {"3", 200'000'000}, {"4", 1}, {"5", 0}}},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    *f->add_aliases() = MakeAlias(cases[i].alias, "1", cases[i].weights, 1000 + i);
+  }
+  auto router = MakeRouter(s);
+  ASSERT_NE(router, nullptr);
+  std::mt19937_64 rng(7);
+  for (size_t c = 0; c < cases.size(); ++c) {
+    const std::string name = absl::StrCat("wide:", cases[c].alias);
+    ASSERT_OK_AND_ASSIGN(RouteHandle h, router->Resolve(name));
+    for (int i = 0; i < 3000; ++i) {
+      std::string key(i % 41, '\0');  // 0..40 bytes: both paths.
+      for (char& ch : key) ch = static_cast<char>(rng());
+      const uint32_t point = StickyPoint(1000 + c, key);
+      ASSERT_OK_AND_ASSIGN(ExecutedVersion want, router->RouteWithPoint(h, point));
+      EXPECT_THAT(router->Route(h, key), IsOkAndHolds(want))
+          << name << " key length " << key.size();
+      EXPECT_THAT(router->RouteByName(name, key), IsOkAndHolds(want)) << name;
+    }
+  }
+}
+
+// A forked child must not repeat its parent's random routes: the child
+// reseeds its generator instead of continuing the copied state.
+TEST(RouterFastPathTest, ForkedChildDrawsADifferentRandomSequence) {
+  auto router = MakeRouter(BaseSnapshot());
+  ASSERT_NE(router, nullptr);
+  ASSERT_OK(router->UpdateAlias("checkout",
+                                MakeAlias("live", "1", {{"2", 500'000'000}})));
+  ASSERT_OK_AND_ASSIGN(RouteHandle h, router->Resolve("checkout:live"));
+  ASSERT_OK(router->RouteRandom(h).status());  // Seeds this thread.
+  constexpr int kDraws = 128;
+  auto draw = [&] {
+    std::string bits;
+    for (int i = 0; i < kDraws; ++i) {
+      absl::StatusOr<ExecutedVersion> v = router->RouteRandom(h);
+      bits.push_back(v.ok() ? static_cast<char>('0' + v->number()) : 'E');
+    }
+    return bits;
+  };
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const std::string bits = draw();
+    const ssize_t w = write(fds[1], bits.data(), bits.size());
+    _exit(w == static_cast<ssize_t>(bits.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  const std::string parent = draw();
+  std::string child(kDraws, '\0');
+  size_t got = 0;
+  while (got < child.size()) {
+    const ssize_t r = read(fds[0], &child[got], child.size() - got);
+    if (r <= 0) break;
+    got += static_cast<size_t>(r);
+  }
+  close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(got, child.size());
+  EXPECT_EQ(parent.find('E'), std::string::npos);
+  EXPECT_EQ(child.find('E'), std::string::npos);
+  // 128 fair draws: equal by chance with probability 2^-128.
+  EXPECT_NE(parent, child);
 }
 
 }  // namespace

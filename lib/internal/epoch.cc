@@ -14,6 +14,7 @@ namespace aliasroute_internal {
 std::atomic<uint64_t> g_epoch{1};
 bool g_epoch_strong_readers = true;
 __thread EpochReaderSlot* t_epoch_slot = nullptr;
+__thread EpochReaderSlot* t_epoch_fast_slot = nullptr;
 
 namespace {
 
@@ -56,6 +57,7 @@ struct SlotReleaser {
     if (slot == nullptr) return;
     slot->active.store(0, std::memory_order_release);
     t_epoch_slot = nullptr;
+    t_epoch_fast_slot = nullptr;
     // release: the next owner starts after everything this thread did.
     slot->in_use.store(false, std::memory_order_release);
   }
@@ -98,6 +100,13 @@ EpochReaderSlot* RegisterEpochReader() {
   }
   releaser.slot = claimed;
   t_epoch_slot = claimed;
+#if defined(ABSL_HAVE_THREAD_SANITIZER)
+  t_epoch_fast_slot = claimed;  // EpochEnterFast stores seq_cst under TSan.
+#else
+  // InitEpochDomain ran before any reader (Router's constructor), so the
+  // mode is fixed by now.
+  if (!g_epoch_strong_readers) t_epoch_fast_slot = claimed;
+#endif
   return claimed;
 }
 

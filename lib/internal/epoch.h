@@ -121,6 +121,14 @@ extern bool g_epoch_strong_readers;
 // This thread's slot, or nullptr before its first section. __thread (not
 // thread_local): no dynamic initialisation, so no TLS wrapper call.
 extern __thread EpochReaderSlot* t_epoch_slot;
+// This thread's slot when readers use the membarrier mode (then equal to
+// t_epoch_slot), else always nullptr. Fast paths test this one pointer
+// instead of the slot and g_epoch_strong_readers: in the fallback mode it
+// stays nullptr and sends every read to the slow path, which announces with
+// the seq_cst store. Under ThreadSanitizer it is set as well, and
+// EpochEnterFast announces with the seq_cst store, so TSan checks the fast
+// paths too.
+extern __thread EpochReaderSlot* t_epoch_fast_slot;
 
 // Registers membarrier (once per process) and picks the reader mode.
 // Thread-safe and idempotent. REQUIRES: called before the first
@@ -152,6 +160,19 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void EpochEnter(EpochReaderSlot* s) {
     s->active.store(e, std::memory_order_relaxed);
     std::atomic_signal_fence(std::memory_order_seq_cst);
   }
+#endif
+}
+
+// EpochEnter for the membarrier mode, without the mode test. REQUIRES: `s`
+// is this thread's t_epoch_fast_slot (non-null only in that mode, and under
+// ThreadSanitizer).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void EpochEnterFast(EpochReaderSlot* s) {
+  const uint64_t e = g_epoch.load(std::memory_order_acquire);
+#if defined(ABSL_HAVE_THREAD_SANITIZER)
+  s->active.store(e, std::memory_order_seq_cst);
+#else
+  s->active.store(e, std::memory_order_relaxed);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
 #endif
 }
 
