@@ -35,13 +35,9 @@
 //
 // A slot is a function ($LATEST and its published versions) or one alias.
 // Slot numbers are assigned once per Router and never reused, so handles
-// (which carry the slot) survive table swaps. A RouteEntry is one 64-byte
-// aligned block:
-//   alias:    seed, n segments, int32 bounds[max(8, n-1 rounded to even)]
-//             (the n-1 inner segment ends, padded with INT32_MAX), then
-//             uint64 versions[n] (0 = $LATEST). For n <= 2 that is exactly
-//             one cache line.
-//   function: n published versions, uint64 versions[n] ascending.
+// (which carry the slot) survive table swaps. RouterTable starts with the
+// TableHead the inline fast paths read; lib/internal/route_table.h has the
+// RouteEntry layout.
 // Tables share unchanged entries: UpdateAlias copies the slot array and
 // replaces one pointer. Ownership is writer-side only: an entry belongs to
 // the current table until it is replaced, then to the retired table it was
