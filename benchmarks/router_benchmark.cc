@@ -27,6 +27,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -66,6 +67,27 @@ const std::vector<std::string>& Keys() {
       std::memcpy(&s[0], &a, 8);
       std::memcpy(&s[8], &b, 8);
       k->push_back(s);
+    }
+    return k;
+  }();
+  return *keys;
+}
+
+// 1024 distinct 36-byte keys shaped like UUIDs (a common session or user id).
+const std::vector<std::string>& UuidKeys() {
+  static const std::vector<std::string>* keys = [] {
+    auto* k = new std::vector<std::string>;
+    std::mt19937_64 rng(54321);
+    for (int i = 0; i < kKeys; ++i) {
+      const uint64_t a = rng(), b = rng();
+      char buf[40];
+      std::snprintf(buf, sizeof(buf), "%08x-%04x-%04x-%04x-%012llx",
+                    static_cast<unsigned>(a >> 32),
+                    static_cast<unsigned>((a >> 16) & 0xffff),
+                    static_cast<unsigned>(a & 0xffff),
+                    static_cast<unsigned>(b >> 48),
+                    static_cast<unsigned long long>(b & 0xffffffffffffull));
+      k->push_back(buf);
     }
     return k;
   }();
@@ -136,6 +158,16 @@ void BM_Xxh3Only_16B(benchmark::State& state) {
 }
 BENCHMARK(BM_Xxh3Only_16B)->Threads(1);
 
+void BM_Xxh3Only_36B(benchmark::State& state) {
+  const auto& keys = UuidKeys();
+  uint32_t i = 0;
+  for (auto _ : state) {
+    const std::string& k = keys[i++ & (kKeys - 1)];
+    benchmark::DoNotOptimize(XXH3_64bits_withSeed(k.data(), k.size(), 42));
+  }
+}
+BENCHMARK(BM_Xxh3Only_36B)->Threads(1);
+
 // ---------------------------------------------------------------------------
 // The router.
 
@@ -149,6 +181,17 @@ void BM_Router_StickyByHandle_16B(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Router_StickyByHandle_16B)->Threads(1)->Threads(2);
+
+void BM_Router_StickyByHandle_36B(benchmark::State& state) {
+  Router& r = SmallRouter();
+  const RouteHandle h = LiveHandle();
+  const auto& keys = UuidKeys();
+  uint32_t i = 0;
+  for (auto _ : state) {
+    Use(r.Route(h, keys[i++ & (kKeys - 1)]));
+  }
+}
+BENCHMARK(BM_Router_StickyByHandle_36B);
 
 void BM_Router_RandomByHandle(benchmark::State& state) {
   Router& r = SmallRouter();

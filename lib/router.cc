@@ -152,6 +152,10 @@ struct RouterTable : TableHead {
 
 __thread uint64_t t_route_rng = 0;
 
+uint64_t LongKeyHash(uint64_t seed, absl::string_view key) {
+  return XXH3_64bits_withSeed(key.data(), key.size(), seed);
+}
+
 }  // namespace aliasroute_internal
 
 namespace aliasroute {

@@ -278,8 +278,8 @@ class Router {
   //                     removed, version deleted, function removed).
   // Cost: one XXH3 of the key plus O(1) (a branchless count over <= 8
   // segment ends; binary search beyond). No allocation on success. The fast
-  // case (an alias handle, a key of at most 16 bytes) is inlined into the
-  // caller.
+  // case (an alias handle) is inlined into the caller, with XXH3 itself
+  // inlined for keys of at most 16 bytes and called for longer ones.
   [[nodiscard]] absl::StatusOr<ExecutedVersion> Route(
       const RouteHandle& handle, absl::string_view key) const;
 
@@ -384,14 +384,15 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
 Router::Route(
     const RouteHandle& handle, absl::string_view key) const {
   aliasroute_internal::EpochReaderSlot* slot;
-  if (ABSL_PREDICT_TRUE(key.size() <= aliasroute_internal::kInlineKeyMax)) {
-    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
-        ABSL_PREDICT_TRUE(e != nullptr)) {
-      const uint64_t v =
-          e->PickHash(aliasroute_internal::ShortKeyHash(e->seed, key));
-      aliasroute_internal::EpochExit(slot);
-      return ExecutedVersion::Published(v);
-    }
+  if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
+      ABSL_PREDICT_TRUE(e != nullptr)) {
+    const uint64_t h =
+        ABSL_PREDICT_TRUE(key.size() <= aliasroute_internal::kInlineKeyMax)
+            ? aliasroute_internal::ShortKeyHash(e->seed, key)
+            : aliasroute_internal::LongKeyHash(e->seed, key);
+    const uint64_t v = e->PickHash(h);
+    aliasroute_internal::EpochExit(slot);
+    return ExecutedVersion::Published(v);
   }
   // A named copy (not returned directly): the slow call's result slot then
   // is not the caller's object, whose address stays private to the caller.

@@ -226,9 +226,14 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool TryNextRandom(uint64_t* out) {
 }
 
 // Keys up to this length hash inline on the fast path (XXH3's 0..16-byte
-// path); longer keys call the library (lib/weights.h StickyPoint). Both
-// compute the same value.
+// path); longer keys call LongKeyHash. Both compute
+// XXH3_64bits_withSeed(key, seed).
 inline constexpr size_t kInlineKeyMax = 16;
+
+// XXH3_64bits_withSeed(key, seed), out of line (router.cc), for keys longer
+// than kInlineKeyMax: one direct call keeps them on the fast path without
+// inlining XXH3's longer paths into every caller.
+uint64_t LongKeyHash(uint64_t seed, absl::string_view key);
 
 // XXH3_64bits_withSeed(key, seed) for key.size() <= kInlineKeyMax,
 // inlined: the short-key path, with no call. RoutingPoint of it is
