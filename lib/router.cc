@@ -35,9 +35,9 @@
 //
 // A slot is a function ($LATEST and its published versions) or one alias.
 // Slot numbers are assigned once per Router and never reused, so handles
-// (which carry the slot) survive table swaps. RouterTable starts with the
-// TableHead the inline fast paths read; lib/internal/route_table.h has the
-// RouteEntry layout.
+// (which carry the slot) survive table swaps. The inline fast paths read the
+// table's FastTable (its slots as tagged words); lib/internal/route_table.h
+// has it and the RouteEntry layout.
 // Tables share unchanged entries: UpdateAlias copies the slot array and
 // replaces one pointer. Ownership is writer-side only: an entry belongs to
 // the current table until it is replaced, then to the retired table it was
@@ -120,7 +120,9 @@ struct Directory {
   }
 };
 
-struct RouterTable : TableHead {
+struct RouterTable {
+  // Built by Seal() before publication; Router::table_ points at it.
+  const FastTable* fast = nullptr;
   std::shared_ptr<const Directory> dir;
   std::vector<const RouteEntry*> slots;  // Indexed by slot; size == names.
   // Entries reachable from this table but not from its successor; freed with
@@ -133,12 +135,14 @@ struct RouterTable : TableHead {
 
   ~RouterTable() {
     for (const RouteEntry* e : dead) RouteEntry::Free(e);
+    FastTable::Free(fast);
   }
-  // Points the fast path's view at `slots`. Called once the slots are final,
-  // before publication.
-  void Seal() {
-    slot_data = slots.data();
-    slot_count = slots.size();
+  // Builds the fast path's view of `slots`. Called once the slots are final,
+  // before publication; returns what Router::table_ holds.
+  const FastTable* Seal() {
+    FastTable::Free(fast);
+    fast = FastTable::Make(this, slots.data(), slots.size());
+    return fast;
   }
   // Frees every entry this table references (the router's destructor, for
   // the current table only).
@@ -156,11 +160,16 @@ uint64_t LongKeyHash(uint64_t seed, absl::string_view key) {
   return XXH3_64bits_withSeed(key.data(), key.size(), seed);
 }
 
+uint64_t StickyPickMany(const RouteEntry* e, absl::string_view key) {
+  return e->PickHash(XXH3_64bits_withSeed(key.data(), key.size(), e->seed));
+}
+
 }  // namespace aliasroute_internal
 
 namespace aliasroute {
 
 using aliasroute_internal::Directory;
+using aliasroute_internal::FastTable;
 using aliasroute_internal::RouteEntry;
 using aliasroute_internal::RouterTable;
 
@@ -538,7 +547,8 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
 // Construction and writers.
 
 const RouterTable* Router::Current() const {
-  return static_cast<const RouterTable*>(table_.load(std::memory_order_seq_cst));
+  return static_cast<const RouterTable*>(
+      table_.load(std::memory_order_seq_cst)->owner);
 }
 
 Router::Router(const RouterOptions& options)
@@ -550,9 +560,8 @@ Router::Router(const RouterOptions& options)
   InstallForkHandler();
   auto* t = new RouterTable;
   t->dir = std::make_shared<Directory>();
-  t->Seal();
   writer_->current = t;
-  table_.store(t, std::memory_order_seq_cst);
+  table_.store(t->Seal(), std::memory_order_seq_cst);
 }
 
 Router::~Router() {
@@ -576,9 +585,9 @@ absl::Status Router::Validate(const v1::RegistrySnapshot& snapshot) {
 
 void Router::Install(RouterTable* next, std::vector<const RouteEntry*> dead) {
   RouterTable* old = writer_->current;
-  next->Seal();
+  const FastTable* fast = next->Seal();
   // seq_cst: the unpublish U of the epoch proof (lib/internal/epoch.h).
-  table_.exchange(next, std::memory_order_seq_cst);
+  table_.exchange(fast, std::memory_order_seq_cst);
   writer_->current = next;
   old->dead = std::move(dead);
   const uint64_t tag = aliasroute_internal::RetireTag();
@@ -674,6 +683,7 @@ RouterStats Router::stats() const {
   s.aliases = t.aliases;
   s.functions = t.functions;
   s.table_bytes = sizeof(t) + t.slots.capacity() * sizeof(t.slots[0]) +
+                  sizeof(FastTable) + t.fast->count * sizeof(uintptr_t) +
                   t.entry_bytes + t.dir->bytes();
   s.generation = t.generation;
   s.membarrier = aliasroute_internal::EpochUsesMembarrier();

@@ -189,11 +189,12 @@ struct RouterStats {
 // Reads are not async-signal-safe. A thread's first read registers it with
 // the reclamation scheme (once per thread, lock-free); its exit unregisters it.
 //
-// Memory: a table costs about 150 bytes per alias (a 64-byte entry for up to
-// two versions, an 8-byte slot pointer and its share of the name index; see
-// RouterStats::table_bytes), plus up to RouterOptions::max_retired retired
-// tables waiting for reclamation (UpdateAlias shares unchanged entries, so
-// each of those costs 8 bytes per slot plus the replaced entry). A Router
+// Memory: a table costs about 160 bytes per alias (a 64-byte entry for up to
+// two versions, an 8-byte slot pointer, an 8-byte slot word in the fast
+// path's view and its share of the name index; see RouterStats::table_bytes),
+// plus up to RouterOptions::max_retired retired tables waiting for
+// reclamation (UpdateAlias shares unchanged entries, so each of those costs
+// 16 bytes per slot plus the replaced entry). A Router
 // remembers every (function, alias) name it has held so that handles stay
 // valid: that part grows with distinct names ever seen, not with updates.
 class Router {
@@ -309,8 +310,8 @@ class Router {
   using Table = aliasroute_internal::RouterTable;
   using Entry = aliasroute_internal::RouteEntry;
 
-  const Entry* FastEnter(const RouteHandle& handle,
-                         aliasroute_internal::EpochReaderSlot** slot) const;
+  uintptr_t FastEnter(const RouteHandle& handle,
+                      aliasroute_internal::EpochReaderSlot** slot) const;
   // Every case the fast paths leave out: errors, other handle kinds, long
   // keys, a thread's first read, the seq_cst reader mode.
   absl::StatusOr<ExecutedVersion> RouteSlow(const RouteHandle& handle,
@@ -337,10 +338,10 @@ class Router {
   // RouteHandle::Tag(id_, kAlias).
   const uint64_t alias_tag_;
 
-  // The current table (a RouterTable, router.cc). Written (exchange,
-  // seq_cst) only by writers under mu_; read (load, seq_cst) by readers
-  // inside an epoch read section.
-  std::atomic<const aliasroute_internal::TableHead*> table_;
+  // The current table's FastTable (its owner is the RouterTable, router.cc).
+  // Written (exchange, seq_cst) only by writers under mu_; read (load,
+  // seq_cst) by readers inside an epoch read section.
+  std::atomic<const aliasroute_internal::FastTable*> table_;
 
   mutable absl::Mutex mu_;
   // Writer-side state (retired list, counters); see router.cc.
@@ -351,49 +352,55 @@ class Router {
 // ---- Inline fast paths. Everything they leave out goes to the slow paths
 // in router.cc, which answer every case from one table as well.
 
-// Enters a read section and returns the current entry of `handle`'s alias,
-// when `handle` is an alias handle of this router, the alias is in the
-// current table and this thread is registered in the membarrier reader mode.
-// The caller picks from the entry, then leaves the section with
-// EpochExit(*slot). Otherwise returns nullptr with no section open. No call,
-// so the caller's registers stay put.
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline const aliasroute_internal::RouteEntry*
-Router::FastEnter(const RouteHandle& handle,
-                  aliasroute_internal::EpochReaderSlot** slot) const {
+// Enters a read section and returns the slot word of `handle`'s alias in the
+// current table (route_table.h FastTable: the entry's address, bit 0 set
+// for at most two versions, 0 when the alias is absent), when `handle` is an
+// alias handle of this router and this thread is registered in the
+// membarrier reader mode. The caller leaves the section with
+// EpochExit(*slot). Otherwise returns 0 with no section open. No call, so
+// the caller's registers stay put.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline uintptr_t Router::FastEnter(
+    const RouteHandle& handle,
+    aliasroute_internal::EpochReaderSlot** slot) const {
   aliasroute_internal::EpochReaderSlot* const s =
       aliasroute_internal::t_epoch_fast_slot;
   if (ABSL_PREDICT_FALSE(handle.tag_ != alias_tag_ || s == nullptr)) {
-    return nullptr;
+    return 0;
   }
   aliasroute_internal::EpochEnterFast(s);
-  const aliasroute_internal::TableHead* t =
+  const aliasroute_internal::FastTable* t =
       table_.load(std::memory_order_seq_cst);
-  const aliasroute_internal::RouteEntry* e =
-      ABSL_PREDICT_TRUE(handle.slot_ < t->slot_count)
-          ? t->slot_data[handle.slot_]
-          : nullptr;
-  if (ABSL_PREDICT_FALSE(e == nullptr)) {
+  if (ABSL_PREDICT_FALSE(handle.slot_ >= t->count)) {
     aliasroute_internal::EpochExit(s);
-    return nullptr;
+    return 0;
   }
   *slot = s;
-  return e;
+  return t->words()[handle.slot_];
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
-Router::Route(
-    const RouteHandle& handle, absl::string_view key) const {
-  aliasroute_internal::EpochReaderSlot* slot;
-  if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
-      ABSL_PREDICT_TRUE(e != nullptr)) {
+Router::Route(const RouteHandle& handle, absl::string_view key) const {
+  using aliasroute_internal::FastTable;
+  aliasroute_internal::EpochReaderSlot* slot = nullptr;
+  const uintptr_t word = FastEnter(handle, &slot);
+  if (ABSL_PREDICT_TRUE(word & FastTable::kTwoWay)) {
+    const aliasroute_internal::RouteEntry* e = FastTable::TwoWayEntryOf(word);
     const uint64_t h =
         ABSL_PREDICT_TRUE(key.size() <= aliasroute_internal::kInlineKeyMax)
             ? aliasroute_internal::ShortKeyHash(e->seed, key)
             : aliasroute_internal::LongKeyHash(e->seed, key);
-    const uint64_t v = e->PickHash(h);
+    const uint64_t v = e->PickTwo(h);
     aliasroute_internal::EpochExit(slot);
     return ExecutedVersion::Published(v);
   }
+  if (word != 0) {
+    // N versions: one call does the hash and the pick.
+    const uint64_t v =
+        aliasroute_internal::StickyPickMany(FastTable::EntryOf(word), key);
+    aliasroute_internal::EpochExit(slot);
+    return ExecutedVersion::Published(v);
+  }
+  if (slot != nullptr) aliasroute_internal::EpochExit(slot);
   // A named copy (not returned directly): the slow call's result slot then
   // is not the caller's object, whose address stays private to the caller.
   absl::StatusOr<ExecutedVersion> slow = RouteSlow(handle, key);
@@ -401,34 +408,36 @@ Router::Route(
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
-Router::RouteWithPoint(
-    const RouteHandle& handle, uint32_t point) const {
-  aliasroute_internal::EpochReaderSlot* slot;
+Router::RouteWithPoint(const RouteHandle& handle, uint32_t point) const {
+  using aliasroute_internal::FastTable;
   if (ABSL_PREDICT_TRUE(point < kWeightScale)) {
-    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
-        ABSL_PREDICT_TRUE(e != nullptr)) {
-      const uint64_t v = e->Pick(point);
+    aliasroute_internal::EpochReaderSlot* slot = nullptr;
+    const uintptr_t word = FastEnter(handle, &slot);
+    if (ABSL_PREDICT_TRUE(word != 0)) {
+      const uint64_t v = FastTable::EntryOf(word)->Pick(point);
       aliasroute_internal::EpochExit(slot);
       return ExecutedVersion::Published(v);
     }
+    if (slot != nullptr) aliasroute_internal::EpochExit(slot);
   }
   absl::StatusOr<ExecutedVersion> slow = RouteSlowPoint(handle, point);
   return slow;
 }
 
 ABSL_ATTRIBUTE_ALWAYS_INLINE inline absl::StatusOr<ExecutedVersion>
-Router::RouteRandom(
-    const RouteHandle& handle) const {
+Router::RouteRandom(const RouteHandle& handle) const {
+  using aliasroute_internal::FastTable;
   uint64_t r;
   if (ABSL_PREDICT_TRUE(aliasroute_internal::TryNextRandom(&r))) {
-    aliasroute_internal::EpochReaderSlot* slot;
-    if (const aliasroute_internal::RouteEntry* e = FastEnter(handle, &slot);
-        ABSL_PREDICT_TRUE(e != nullptr)) {
+    aliasroute_internal::EpochReaderSlot* slot = nullptr;
+    const uintptr_t word = FastEnter(handle, &slot);
+    if (ABSL_PREDICT_TRUE(word != 0)) {
       // The random value is the hash: the point is RoutingPoint(r).
-      const uint64_t v = e->PickHash(r);
+      const uint64_t v = FastTable::EntryOf(word)->PickHash(r);
       aliasroute_internal::EpochExit(slot);
       return ExecutedVersion::Published(v);
     }
+    if (slot != nullptr) aliasroute_internal::EpochExit(slot);
     absl::StatusOr<ExecutedVersion> slow =
         RouteSlowPoint(handle, RoutingPoint(r));
     return slow;

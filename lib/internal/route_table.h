@@ -4,10 +4,12 @@
 // library (it is compiled into the caller, so a caller must be rebuilt with
 // the library it links, as with any inline code).
 //
-//   Router::table_ ──► TableHead { slot_data, slot_count } (first part of the
-//                        │          table, router.cc RouterTable)
-//                        └► slot_data[slot]: const RouteEntry*, nullptr when
-//                                            the slot's target is absent
+//   Router::table_ ──► FastTable { owner, count, word[count] }
+//                        │   owner: the table (router.cc RouterTable)
+//                        └► word[slot]: the slot's RouteEntry address, 0 when
+//                             the target is absent; bit 0 set for an alias
+//                             entry with at most two versions (entries are
+//                             64-byte aligned, so the bit is free)
 //
 // A RouteEntry is one 64-byte aligned block (router.cc builds them):
 //   alias:    seed, n segments, int32 bounds[max(8, n-1 rounded to even)]
@@ -99,6 +101,14 @@ struct RouteEntry {
     if (e != nullptr) {
       ::operator delete(const_cast<RouteEntry*>(e), std::align_val_t(64));
     }
+  }
+
+  // The version owning hash `h` when n <= 2 (no check of n: the fast path
+  // knows it from the slot word's tag).
+  ABSL_ATTRIBUTE_ALWAYS_INLINE uint64_t PickTwo(uint64_t h) const {
+    const uint64_t* vs =
+        reinterpret_cast<const uint64_t*>(bounds() + kBranchless);
+    return vs[h >= wide_split() ? 1 : 0];
   }
 
   // n <= 2 only: the smallest 64-bit hash h whose routing point is at or
@@ -193,13 +203,51 @@ struct RouteEntry {
   }
 };
 
-// The part of a published table the fast path reads. router.cc's
-// RouterTable derives from it and sets both fields, from its slot vector,
-// before the table is published; immutable afterwards.
-struct TableHead {
-  const RouteEntry* const* slot_data = nullptr;
-  size_t slot_count = 0;
+// What the fast path reads of a published table: one block, so a route
+// goes table -> slot word -> entry, and one test of bit 0 tells "a present
+// alias with at most two versions" (the common case, routed inline) from
+// "absent, or N versions" (routed out of line). router.cc's RouterTable
+// builds it from its slot vector before publication (Make) and frees it
+// with itself; immutable in between.
+struct FastTable {
+  static constexpr uintptr_t kTwoWay = 1;
+
+  const void* owner;  // The RouterTable.
+  size_t count;       // Slot words.
+
+  const uintptr_t* words() const {
+    return reinterpret_cast<const uintptr_t*>(this + 1);
+  }
+  static const RouteEntry* EntryOf(uintptr_t word) {
+    return reinterpret_cast<const RouteEntry*>(word & ~kTwoWay);
+  }
+  // EntryOf for a word known to carry kTwoWay: the subtraction folds into
+  // the loads' displacements.
+  static const RouteEntry* TwoWayEntryOf(uintptr_t word) {
+    return reinterpret_cast<const RouteEntry*>(word - kTwoWay);
+  }
+
+  // Writer side.
+  static FastTable* Make(const void* owner, const RouteEntry* const* slots,
+                         size_t count) {
+    void* mem = ::operator new(sizeof(FastTable) + count * sizeof(uintptr_t));
+    FastTable* t = new (mem) FastTable{owner, count};
+    uintptr_t* w = reinterpret_cast<uintptr_t*>(t + 1);
+    for (size_t i = 0; i < count; ++i) {
+      const RouteEntry* e = slots[i];
+      w[i] = reinterpret_cast<uintptr_t>(e);
+      if (e != nullptr && e->kind == RouteEntry::kAlias && e->n <= 2) {
+        w[i] |= kTwoWay;
+      }
+    }
+    return t;
+  }
+  static void Free(const FastTable* t) {
+    ::operator delete(const_cast<FastTable*>(t));
+  }
 };
+static_assert(sizeof(FastTable) % alignof(uintptr_t) == 0,
+              "slot words follow the header");
 
 // The per-thread generator of RouteRandom: splitmix64 (Steele, Lea, Flood,
 // "Fast splittable pseudorandom number generators", OOPSLA 2014). 0 means
@@ -234,6 +282,10 @@ inline constexpr size_t kInlineKeyMax = 16;
 // than kInlineKeyMax: one direct call keeps them on the fast path without
 // inlining XXH3's longer paths into every caller.
 uint64_t LongKeyHash(uint64_t seed, absl::string_view key);
+
+// e->PickMany(StickyPoint(e->seed, key)), out of line (router.cc): the
+// sticky fast path's case for an alias of more than two versions.
+uint64_t StickyPickMany(const RouteEntry* e, absl::string_view key);
 
 // XXH3_64bits_withSeed(key, seed) for key.size() <= kInlineKeyMax,
 // inlined: the short-key path, with no call. RoutingPoint of it is
