@@ -255,6 +255,26 @@ absl::StatusOr<const v1::Function*> GetExisting(const StateData& d,
   return f;
 }
 
+// What an alias call names: the resolved function and its current record,
+// after the checks every alias call makes first, in this order: the
+// function name or ARN, the alias name, the function's existence.
+struct AliasCallTarget {
+  Resolved fn;
+  const v1::Function* function;
+};
+
+absl::StatusOr<AliasCallTarget> ResolveAliasCall(
+    const StateData& d, absl::string_view function_name,
+    absl::string_view alias_name, absl::string_view call) {
+  absl::StatusOr<Resolved> r =
+      Resolve(d.options, function_name, {}, false, call);
+  if (!r.ok()) return r.status();
+  if (absl::Status s = ValidateAliasName(alias_name); !s.ok()) return s;
+  absl::StatusOr<const v1::Function*> f = GetExisting(d, r->name);
+  if (!f.ok()) return f.status();
+  return AliasCallTarget{*std::move(r), *f};
+}
+
 int FindAliasIndex(const v1::Function& f, absl::string_view name) {
   const auto& aliases = f.aliases();
   auto it = std::lower_bound(
@@ -830,19 +850,16 @@ absl::StatusOr<v1::Alias> Registry::CreateAlias(
   std::lock_guard<std::mutex> writer(writer_mu_);
   const std::shared_ptr<const State> cur = Load();
   const StateData& d = cur->data;
-  absl::StatusOr<Resolved> r =
-      Resolve(d.options, request.function_name, {}, false, "CreateAlias");
-  if (!r.ok()) return r.status();
-  absl::Status s = ValidateAliasName(request.name);
-  if (!s.ok()) return s;
-  absl::StatusOr<const v1::Function*> old = GetExisting(d, r->name);
-  if (!old.ok()) return old.status();
-  const v1::Function& f = **old;
+  absl::StatusOr<AliasCallTarget> target =
+      ResolveAliasCall(d, request.function_name, request.name, "CreateAlias");
+  if (!target.ok()) return target.status();
+  const Resolved& fn = target->fn;
+  const v1::Function& f = *target->function;
   if (FindAliasIndex(f, request.name) >= 0) {
     // [CreateAlias] observed: ResourceConflictException "Alias already
     // exists: <alias arn>".
     return ResourceAlreadyExists(absl::StrCat(
-        "Alias already exists: ", ArnOf(d.options, r->name, request.name)));
+        "Alias already exists: ", ArnOf(d.options, fn.name, request.name)));
   }
   const v1::RoutingConfig config = Sorted(request.routing_config);
   absl::StatusOr<v1::RoutingLayout> layout =
@@ -875,7 +892,7 @@ absl::StatusOr<v1::Alias> Registry::CreateAlias(
     aliases->SwapElements(i - 1, i);
   }
   Store(std::make_shared<const State>(WithFunction(
-      d, r->name, std::make_shared<const v1::Function>(std::move(next)),
+      d, fn.name, std::make_shared<const v1::Function>(std::move(next)),
       gen.counter)));
   return alias;
 }
@@ -885,24 +902,21 @@ absl::StatusOr<v1::Alias> Registry::UpdateAlias(
   std::lock_guard<std::mutex> writer(writer_mu_);
   const std::shared_ptr<const State> cur = Load();
   const StateData& d = cur->data;
-  absl::StatusOr<Resolved> r =
-      Resolve(d.options, request.function_name, {}, false, "UpdateAlias");
-  if (!r.ok()) return r.status();
-  absl::Status s = ValidateAliasName(request.name);
-  if (!s.ok()) return s;
-  absl::StatusOr<const v1::Function*> old = GetExisting(d, r->name);
-  if (!old.ok()) return old.status();
-  const v1::Function& f = **old;
+  absl::StatusOr<AliasCallTarget> target =
+      ResolveAliasCall(d, request.function_name, request.name, "UpdateAlias");
+  if (!target.ok()) return target.status();
+  const Resolved& fn = target->fn;
+  const v1::Function& f = *target->function;
   const int index = FindAliasIndex(f, request.name);
   if (index < 0) {
     // [UpdateAlias] observed: 404 "Alias not found: <alias arn>".
     return ResourceNotFound(absl::StrCat(
-        "Alias not found: ", ArnOf(d.options, r->name, request.name)));
+        "Alias not found: ", ArnOf(d.options, fn.name, request.name)));
   }
   const v1::Alias& prev = f.aliases(index);
   // [UpdateAlias] RevisionId: "Only update the alias if the revision ID
   // matches the ID that's specified."
-  s = CheckRevision(request.revision_id, prev.revision_id());
+  absl::Status s = CheckRevision(request.revision_id, prev.revision_id());
   if (!s.ok()) return s;
   const std::string primary =
       request.function_version.value_or(prev.function_version());
@@ -938,7 +952,7 @@ absl::StatusOr<v1::Alias> Registry::UpdateAlias(
   alias->set_revision_id(gen.Next());
   v1::Alias result = *alias;
   Store(std::make_shared<const State>(WithFunction(
-      d, r->name, std::make_shared<const v1::Function>(std::move(next)),
+      d, fn.name, std::make_shared<const v1::Function>(std::move(next)),
       gen.counter)));
   return result;
 }
@@ -967,20 +981,17 @@ absl::StatusOr<v1::Alias> Registry::GetAlias(
     absl::string_view function_name, absl::string_view alias_name) const {
   const std::shared_ptr<const State> cur = Load();
   const StateData& d = cur->data;
-  absl::StatusOr<Resolved> r =
-      Resolve(d.options, function_name, {}, false, "GetAlias");
-  if (!r.ok()) return r.status();
-  absl::Status s = ValidateAliasName(alias_name);
-  if (!s.ok()) return s;
-  absl::StatusOr<const v1::Function*> f = GetExisting(d, r->name);
-  if (!f.ok()) return f.status();
-  const int index = FindAliasIndex(**f, alias_name);
+  absl::StatusOr<AliasCallTarget> target =
+      ResolveAliasCall(d, function_name, alias_name, "GetAlias");
+  if (!target.ok()) return target.status();
+  const int index = FindAliasIndex(*target->function, alias_name);
   if (index < 0) {
     // [GetAlias] observed: 404 "Cannot find alias arn: <alias arn>".
     return ResourceNotFound(absl::StrCat(
-        "Cannot find alias arn: ", ArnOf(d.options, r->name, alias_name)));
+        "Cannot find alias arn: ",
+        ArnOf(d.options, target->fn.name, alias_name)));
   }
-  return (*f)->aliases(index);
+  return target->function->aliases(index);
 }
 
 absl::StatusOr<std::vector<v1::Alias>> Registry::ListAliases(
@@ -1015,21 +1026,18 @@ absl::Status Registry::DeleteAlias(absl::string_view function_name,
   std::lock_guard<std::mutex> writer(writer_mu_);
   const std::shared_ptr<const State> cur = Load();
   const StateData& d = cur->data;
-  absl::StatusOr<Resolved> r =
-      Resolve(d.options, function_name, {}, false, "DeleteAlias");
-  if (!r.ok()) return r.status();
-  absl::Status s = ValidateAliasName(alias_name);
-  if (!s.ok()) return s;
-  absl::StatusOr<const v1::Function*> f = GetExisting(d, r->name);
-  if (!f.ok()) return f.status();
-  const int index = FindAliasIndex(**f, alias_name);
+  absl::StatusOr<AliasCallTarget> target =
+      ResolveAliasCall(d, function_name, alias_name, "DeleteAlias");
+  if (!target.ok()) return target.status();
+  const int index = FindAliasIndex(*target->function, alias_name);
   // [DeleteAlias] observed: deleting a missing alias returns 204.
   if (index < 0) return absl::OkStatus();
-  v1::Function next = **f;
+  v1::Function next = *target->function;
   next.mutable_aliases()->DeleteSubrange(index, 1);
-  Store(std::make_shared<const State>(WithFunction(
-      d, r->name, std::make_shared<const v1::Function>(std::move(next)),
-      d.revision_counter)));
+  Store(std::make_shared<const State>(
+      WithFunction(d, target->fn.name,
+                   std::make_shared<const v1::Function>(std::move(next)),
+                   d.revision_counter)));
   return absl::OkStatus();
 }
 
