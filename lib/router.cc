@@ -274,17 +274,19 @@ absl::Status CheckReachable(const Directory& dir, const FunctionRef& ref) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> ParseVersion(absl::string_view v,
-                                      absl::string_view what) {
+// "$LATEST" (0) or a published version number. `what()` names the field in
+// the error; it is called only on error, so a success allocates nothing.
+template <typename What>
+absl::StatusOr<uint64_t> ParseVersion(absl::string_view v, const What& what) {
   if (v == kLatest) return uint64_t{0};
   absl::Status s = ValidateVersionNumber(v);
   if (!s.ok()) {
-    return InvalidParameterValue(absl::StrCat(what, ": ", s.message()));
+    return InvalidParameterValue(absl::StrCat(what(), ": ", s.message()));
   }
   uint64_t n = 0;
   if (!absl::SimpleAtoi(v, &n) || n == 0) {
     return InvalidParameterValue(
-        absl::StrCat(what, ": bad version number \"", v, "\""));
+        absl::StrCat(what(), ": bad version number \"", v, "\""));
   }
   return n;
 }
@@ -296,16 +298,17 @@ using EntryPtr = std::unique_ptr<RouteEntry, EntryDeleter>;
 
 // Builds the function entry: its published versions, ascending.
 absl::StatusOr<EntryPtr> BuildFunctionEntry(const v1::Function& f) {
-  const std::string where = absl::StrCat("function \"", f.name(), "\"");
+  // Error context, built only on error.
+  auto where = [&f] { return absl::StrCat("function \"", f.name(), "\""); };
   std::vector<uint64_t> vs;
   vs.reserve(f.versions_size());
   for (const v1::FunctionVersion& v : f.versions()) {
     if (v.version() == kLatest) {
       return InvalidParameterValue(absl::StrCat(
-          where, ": published version must be a number, not $LATEST"));
+          where(), ": published version must be a number, not $LATEST"));
     }
-    absl::StatusOr<uint64_t> n =
-        ParseVersion(v.version(), absl::StrCat(where, ": version"));
+    absl::StatusOr<uint64_t> n = ParseVersion(
+        v.version(), [&] { return absl::StrCat(where(), ": version"); });
     if (!n.ok()) return n.status();
     vs.push_back(*n);
   }
@@ -313,7 +316,7 @@ absl::StatusOr<EntryPtr> BuildFunctionEntry(const v1::Function& f) {
   for (size_t i = 1; i < vs.size(); ++i) {
     if (vs[i] == vs[i - 1]) {
       return InvalidParameterValue(absl::StrCat(
-          where, ": published version ", vs[i], " appears twice"));
+          where(), ": published version ", vs[i], " appears twice"));
     }
   }
   EntryPtr e(RouteEntry::Allocate(RouteEntry::kFunction,
@@ -328,10 +331,12 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
                                          const v1::Alias& alias,
                                          const RouteEntry& function,
                                          const v1::RegistryOptions& options) {
-  const std::string where =
-      absl::StrCat("function \"", fn, "\" alias \"", alias.name(), "\"");
+  // Error context, built only on error: a success allocates nothing here.
+  auto where = [&] {
+    return absl::StrCat("function \"", fn, "\" alias \"", alias.name(), "\"");
+  };
   if (absl::Status s = ValidateAliasName(alias.name()); !s.ok()) {
-    return InvalidParameterValue(absl::StrCat(where, ": ", s.message()));
+    return InvalidParameterValue(absl::StrCat(where(), ": ", s.message()));
   }
   const auto& weights = alias.routing_config().additional_version_weights();
   const v1::RoutingMode mode = options.routing_mode();
@@ -339,7 +344,7 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
     if (options.max_routing_versions() != 0 &&
         static_cast<uint32_t>(weights.size()) > options.max_routing_versions()) {
       return InvalidParameterValue(absl::StrCat(
-          where, ": routing_config has ", weights.size(),
+          where(), ": routing_config has ", weights.size(),
           " additional versions, more than max_routing_versions (",
           options.max_routing_versions(), ")"));
     }
@@ -347,48 +352,77 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
     // Lambda: "Number of items in AdditionalVersionWeights cannot be greater
     // than 1" (aws-semantics.md section 3).
     return InvalidParameterValue(absl::StrCat(
-        where, ": routing_config has ", weights.size(),
+        where(), ": routing_config has ", weights.size(),
         " additional versions; AWS-compatible mode allows at most 1"));
   }
-  auto check_published = [&](absl::string_view v,
-                             absl::string_view field) -> absl::Status {
-    absl::StatusOr<uint64_t> n =
-        ParseVersion(v, absl::StrCat(where, ": ", field));
+  // The version's number (0 for $LATEST), once it is known to be published.
+  auto check_published =
+      [&](absl::string_view v,
+          absl::string_view field) -> absl::StatusOr<uint64_t> {
+    absl::StatusOr<uint64_t> n = ParseVersion(
+        v, [&] { return absl::StrCat(where(), ": ", field); });
     if (!n.ok()) return n.status();
     if (*n != 0 && !function.HasVersion(*n)) {
       return InvalidParameterValue(
-          absl::StrCat(where, ": ", field, " \"", v,
+          absl::StrCat(where(), ": ", field, " \"", v,
                        "\" is not a published version of the function"));
     }
-    return absl::OkStatus();
+    return n;
   };
   if (alias.function_version().empty()) {
     return InvalidParameterValue(
-        absl::StrCat(where, ": function_version must not be empty"));
+        absl::StrCat(where(), ": function_version must not be empty"));
   }
-  if (absl::Status s = check_published(alias.function_version(),
-                                       "function_version");
-      !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<uint64_t> primary =
+      check_published(alias.function_version(), "function_version");
+  if (!primary.ok()) return primary.status();
   if (!weights.empty() && alias.function_version() == kLatest) {
     // Lambda: "$LATEST is not supported for an alias pointing to more than 1
     // version" (aws-semantics.md section 3).
     return InvalidParameterValue(absl::StrCat(
-        where, ": $LATEST is not supported for an alias pointing to more "
+        where(), ": $LATEST is not supported for an alias pointing to more "
                "than 1 version"));
   }
+  uint64_t first_additional = 0;  // Its number, when there is one.
   for (const v1::VersionWeight& w : weights) {
     if (w.version() == kLatest) {
       return InvalidParameterValue(absl::StrCat(
-          where, ": routing_config additional version must be a published "
+          where(), ": routing_config additional version must be a published "
                  "version number, not $LATEST"));
     }
-    if (absl::Status s =
-            check_published(w.version(), "routing_config additional version");
-        !s.ok()) {
-      return s;
+    absl::StatusOr<uint64_t> n =
+        check_published(w.version(), "routing_config additional version");
+    if (!n.ok()) return n.status();
+    if (&w == &weights[0]) first_additional = *n;
+  }
+  // The common case, no layout and at most one additional version whose
+  // weight is in range: CanonicalLayout's answer written directly (the
+  // additional version owns [0, w), the primary [w, S); an empty segment is
+  // dropped), with no proto built. Anything else, including every input
+  // CanonicalLayout refuses, takes the general path below.
+  if (alias.layout().segments().empty() && weights.size() <= 1 &&
+      (weights.empty() ||
+       (weights[0].version() != alias.function_version() &&
+        weights[0].weight_ppb() <= kWeightScale))) {
+    const uint32_t w = weights.empty() ? 0 : weights[0].weight_ppb();
+    const uint64_t other = first_additional;
+    const uint32_t n = (w == 0 || w == kWeightScale) ? 1 : 2;
+    EntryPtr e(
+        RouteEntry::Allocate(RouteEntry::kAlias, n, alias.routing_seed()));
+    int32_t* bounds = e->bounds();
+    for (size_t i = 0; i < RouteEntry::BoundsCount(n); ++i) {
+      bounds[i] = INT32_MAX;
     }
+    uint64_t* versions = e->versions();
+    if (n == 2) {
+      versions[0] = other;
+      versions[1] = *primary;
+      bounds[0] = static_cast<int32_t>(w);
+    } else {
+      versions[0] = w == 0 ? *primary : other;
+    }
+    e->FinishAlias();
+    return e;
   }
   v1::RoutingLayout canonical;
   const v1::RoutingLayout* layout = &alias.layout();
@@ -397,7 +431,7 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
         CanonicalLayout(alias.function_version(), alias.routing_config());
     if (!c.ok()) {
       return InvalidParameterValue(
-          absl::StrCat(where, ": ", c.status().message()));
+          absl::StrCat(where(), ": ", c.status().message()));
     }
     canonical = *std::move(c);
     layout = &canonical;
@@ -405,12 +439,12 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
                                              alias.function_version(),
                                              alias.routing_config());
              !s.ok()) {
-    return InvalidParameterValue(absl::StrCat(where, ": layout: ", s.message()));
+    return InvalidParameterValue(absl::StrCat(where(), ": layout: ", s.message()));
   }
   const uint32_t n = static_cast<uint32_t>(layout->segments_size());
   if (n == 0 || n > static_cast<uint32_t>(kMaxLayoutSegments)) {
     return InvalidParameterValue(
-        absl::StrCat(where, ": layout has ", n, " segments"));
+        absl::StrCat(where(), ": layout has ", n, " segments"));
   }
   EntryPtr e(RouteEntry::Allocate(RouteEntry::kAlias, n, alias.routing_seed()));
   int32_t* bounds = e->bounds();
@@ -418,8 +452,9 @@ absl::StatusOr<EntryPtr> BuildAliasEntry(absl::string_view fn,
   uint64_t* versions = e->versions();
   for (uint32_t i = 0; i < n; ++i) {
     const v1::LayoutSegment& s = layout->segments(static_cast<int>(i));
-    absl::StatusOr<uint64_t> v = ParseVersion(
-        s.version(), absl::StrCat(where, ": layout segment ", i, " version"));
+    absl::StatusOr<uint64_t> v = ParseVersion(s.version(), [&] {
+      return absl::StrCat(where(), ": layout segment ", i, " version");
+    });
     if (!v.ok()) return v.status();
     versions[i] = *v;
     if (i + 1 < n) bounds[i] = static_cast<int32_t>(s.end_ppb());
@@ -482,6 +517,9 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
   bool need_new_dir = base == nullptr || base->partition != snapshot.partition() ||
                       base->region != snapshot.region() ||
                       base->account_id != snapshot.account_id();
+  // The slot of every function and alias, in snapshot order (each function,
+  // then its aliases), so each name is looked up once.
+  std::vector<int64_t> found;
   absl::flat_hash_set<absl::string_view> function_names;
   for (const v1::Function& f : snapshot.functions()) {
     if (absl::Status s = ValidateFunctionName(f.name()); !s.ok()) {
@@ -492,7 +530,11 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
       return InvalidParameterValue(
           absl::StrCat("snapshot function \"", f.name(), "\" appears twice"));
     }
-    if (!need_new_dir && base->Find(f.name(), "") < 0) need_new_dir = true;
+    if (!need_new_dir) {
+      const int64_t slot = base->Find(f.name(), "");
+      if (slot < 0) need_new_dir = true;
+      found.push_back(slot);
+    }
     absl::flat_hash_set<absl::string_view> alias_names;
     for (const v1::Alias& a : f.aliases()) {
       if (!alias_names.insert(a.name()).second) {
@@ -500,8 +542,10 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
             "function \"", f.name(), "\" alias \"", a.name(),
             "\" appears twice"));
       }
-      if (!need_new_dir && base->Find(f.name(), a.name()) < 0) {
-        need_new_dir = true;
+      if (!need_new_dir) {
+        const int64_t slot = base->Find(f.name(), a.name());
+        if (slot < 0) need_new_dir = true;
+        found.push_back(slot);
       }
     }
   }
@@ -512,10 +556,15 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
     d->partition = snapshot.partition();
     d->region = snapshot.region();
     d->account_id = snapshot.account_id();
+    found.clear();
+    auto slot_of = [&d](absl::string_view fn, absl::string_view alias) {
+      const int64_t slot = d->Find(fn, alias);
+      return slot >= 0 ? slot : int64_t{d->Add(fn, alias)};
+    };
     for (const v1::Function& f : snapshot.functions()) {
-      if (d->Find(f.name(), "") < 0) d->Add(f.name(), "");
+      found.push_back(slot_of(f.name(), ""));
       for (const v1::Alias& a : f.aliases()) {
-        if (d->Find(f.name(), a.name()) < 0) d->Add(f.name(), a.name());
+        found.push_back(slot_of(f.name(), a.name()));
       }
     }
     dir = std::move(d);
@@ -525,16 +574,17 @@ absl::Status BuildTable(const v1::RegistrySnapshot& snapshot,
   t.dir = dir;
   t.slots.assign(dir->names.size(), nullptr);
   t.generation = snapshot.generation();
+  size_t k = 0;
   for (const v1::Function& f : snapshot.functions()) {
     absl::StatusOr<EntryPtr> fe = BuildFunctionEntry(f);
     if (!fe.ok()) return fe.status();
     const RouteEntry& function = **fe;
-    t.slots[dir->Find(f.name(), "")] = fe->release();
+    t.slots[found[k++]] = fe->release();
     for (const v1::Alias& a : f.aliases()) {
       absl::StatusOr<EntryPtr> ae =
           BuildAliasEntry(f.name(), a, function, snapshot.options());
       if (!ae.ok()) return ae.status();
-      t.slots[dir->Find(f.name(), a.name())] = ae->release();
+      t.slots[found[k++]] = ae->release();
     }
   }
   FinishTable(t);

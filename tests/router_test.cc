@@ -630,5 +630,47 @@ TEST(RouterFastPathTest, ForkedChildDrawsADifferentRandomSequence) {
   EXPECT_NE(parent, child);
 }
 
+// BuildAliasEntry writes the canonical two-segment layout directly for an
+// alias with no layout and at most one additional version. Its routes must
+// be exactly those of CanonicalLayout (lib/layout.h) at every segment's
+// first and last point, for weights from 0 to 100 %.
+TEST(RouterFastPathTest, DirectCanonicalLayoutMatchesCanonicalLayout) {
+  std::mt19937_64 rng(99);
+  std::vector<uint32_t> weights = {0, 1, 2, 100'000'000, 500'000'000,
+                                   999'999'998, 999'999'999, kWeightScale};
+  for (int i = 0; i < 50; ++i) weights.push_back(rng() % (kWeightScale + 1));
+  for (uint32_t w : weights) {
+    for (const std::string primary : {"1", "3", "12"}) {
+      v1::RegistrySnapshot s = BaseSnapshot();
+      AddFunction(s, "canon", {1, 2, 3, 12});
+      v1::Function* f = s.mutable_functions(s.functions_size() - 1);
+      const std::string other = primary == "3" ? "12" : "2";
+      *f->add_aliases() = MakeAlias("a", primary, {{other, w}});
+      *f->add_aliases() = MakeAlias("plain", primary);
+      auto router = MakeRouter(s);
+      ASSERT_NE(router, nullptr) << "w=" << w;
+      for (const char* name : {"a", "plain"}) {
+        const v1::Alias& alias = f->aliases(name == std::string("a") ? 0 : 1);
+        ASSERT_OK_AND_ASSIGN(v1::RoutingLayout layout,
+                             CanonicalLayout(alias.function_version(),
+                                             alias.routing_config()));
+        ASSERT_OK_AND_ASSIGN(RouteHandle h,
+                             router->Resolve(absl::StrCat("canon:", name)));
+        uint32_t begin = 0;
+        for (const v1::LayoutSegment& seg : layout.segments()) {
+          const ExecutedVersion want = V(std::stoull(seg.version()));
+          EXPECT_THAT(router->RouteWithPoint(h, begin), IsOkAndHolds(want))
+              << name << " w=" << w << " point " << begin;
+          EXPECT_THAT(router->RouteWithPoint(h, seg.end_ppb() - 1),
+                      IsOkAndHolds(want))
+              << name << " w=" << w << " point " << seg.end_ppb() - 1;
+          begin = seg.end_ppb();
+        }
+        EXPECT_EQ(begin, kWeightScale);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace aliasroute
