@@ -1,7 +1,11 @@
 // Router hot-path benchmarks, each beside its baseline in the same binary:
 //
 //   bazel run --config=opt //benchmarks:router_benchmark --
-//       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//       --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
+//       --benchmark_report_aggregates_only=true
+//
+// Interleaving the repetitions at random spreads slow phases of a noisy
+// machine over every benchmark instead of one.
 //
 // Baselines (all implemented here from their public descriptions):
 //   Xxh3Only          XXH3_64bits_withSeed of the same 16- or 36-byte key
